@@ -1,0 +1,45 @@
+/** @jest-config-loader esbuild-register */
+// One root config for every project. Tests run against TypeScript sources: workspace libs
+// resolve through their "@rrl/source" export condition, so no build is needed first.
+import path from 'node:path';
+import type { Config } from 'jest';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { esmTransformIgnorePatterns } = require('./tools/jest/esm-packages.cjs');
+
+const swcTs = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true, tsx: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const shared: Config = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: { customExportConditions: ['@rrl/source', 'node', 'node-addons'] },
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
+  transform: {
+    '^.+\\.tsx?$': swcTs as never,
+    '^.+\\.m?js$': path.join(__dirname, 'tools/jest/swc-esm-to-cjs.cjs'),
+  },
+  // Nest 12, cockatiel 4 and some fastify deps are ESM-only; Jest on Node 20 cannot require() ESM.
+  transformIgnorePatterns: esmTransformIgnorePatterns(path.join(__dirname, 'node_modules')),
+  setupFiles: ['reflect-metadata'],
+};
+
+const config: Config = {
+  cacheDirectory: path.join(__dirname, '.cache/jest'),
+  projects: [
+    { ...shared, displayName: 'libs', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'] },
+    { ...shared, displayName: 'api', testMatch: ['<rootDir>/apps/api/{src,test}/**/*.spec.ts'] },
+  ],
+};
+
+export default config;

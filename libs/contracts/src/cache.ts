@@ -1,0 +1,45 @@
+export const BREAKER_STATES = ['closed', 'open', 'half-open', 'isolated'] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
+
+export interface BreakerTransition {
+  at: string;
+  from: BreakerState;
+  to: BreakerState;
+  /** What caused it: e.g. "5 consecutive failures", "probe succeeded". */
+  reason: string;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Reads answered from the negative cache (unknown id). */
+  negativeHits: number;
+  /** Redis calls that failed (timeout, connection, breaker rejected not included). */
+  redisErrors: number;
+  /** Reads that skipped Redis because the breaker was open. */
+  breakerRejections: number;
+  /** Misses that joined an in-flight database query instead of starting one. */
+  coalescedMisses: number;
+  /** Database queries issued for reads. */
+  dbReads: number;
+  /** Keys written or deleted while Redis was unreachable, awaiting invalidation. */
+  pendingInvalidations: number;
+  hitRate: number;
+  breaker: { state: BreakerState; transitions: BreakerTransition[] };
+}
+
+export interface WarmRequest {
+  fromId?: number;
+  toId?: number;
+  batchSize?: number;
+}
+
+export interface WarmResult {
+  warmed: number;
+  batches: number;
+  durationMs: number;
+}
+
+export interface ClearResult {
+  deleted: number;
+}

@@ -1,0 +1,4 @@
+export * from './redis';
+export * from './users';
+export * from './cache';
+export * from './errors';

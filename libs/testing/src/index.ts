@@ -1,0 +1,3 @@
+export { RedisServerProcess, MariaDbProcess, freePort } from '@rrl/chaos';
+export * from './databases';
+export * from './wait-for';
