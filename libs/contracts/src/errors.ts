@@ -26,3 +26,23 @@ export interface ApiErrorBody {
   /** For validation errors: one entry per bad field. */
   details?: { field: string; problems: string[] }[];
 }
+
+/**
+ * A failure the API reports to its client. Libraries throw these (or subclasses); one
+ * exception filter in apps/api turns them into { statusCode, code, message, details }.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly statusCode: number,
+    message: string,
+    readonly details?: ApiErrorBody['details'],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toBody(): ApiErrorBody {
+    return { statusCode: this.statusCode, code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  }
+}
