@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   SCENARIO_RUNNING: 'SCENARIO_RUNNING',
   TARGET_NOT_FOUND: 'TARGET_NOT_FOUND',
   TARGET_NOT_CHAOS_ENABLED: 'TARGET_NOT_CHAOS_ENABLED',
+  /** The chaos driver's backend (the Docker engine) cannot be reached. */
+  CHAOS_DRIVER_UNAVAILABLE: 'CHAOS_DRIVER_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -2,3 +2,4 @@ export * from './redis';
 export * from './users';
 export * from './cache';
 export * from './errors';
+export * from './chaos';
