@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import type { LogLine } from '@rrl/contracts';
 
 export type ProcessState = 'stopped' | 'starting' | 'running' | 'paused' | 'exited';
 
@@ -15,11 +16,8 @@ export interface ManagedProcessOptions {
   logCapacity?: number;
 }
 
-export interface LogLine {
-  at: string;
-  stream: 'stdout' | 'stderr';
-  line: string;
-}
+/** Lives in @rrl/contracts (the API and dashboard show it); re-exported for existing importers. */
+export type { LogLine };
 
 /**
  * A local server process the lab controls: start, SIGKILL, SIGTERM, SIGSTOP/SIGCONT, restart
