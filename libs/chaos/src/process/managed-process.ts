@@ -59,15 +59,19 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
         if (readyLine.test(l.line)) done();
       };
       const onExit = () => fail(new Error(`${this.options.name} exited during start: ${this.recentLogs(5).map((l) => l.line).join(' | ')}`));
+      // spawn reports a missing binary (ENOENT) through 'error', not 'exit'.
+      const onError = (e: Error) => fail(e);
       const cleanup = () => {
         clearTimeout(timer);
         this.off('log', onLog);
         child.off('exit', onExit);
+        child.off('error', onError);
       };
       const done = () => (cleanup(), resolve());
       const fail = (e: Error) => (cleanup(), reject(e));
       this.on('log', onLog);
       child.once('exit', onExit);
+      child.once('error', onError);
     });
     for (const stream of ['stdout', 'stderr'] as const) {
       let buf = '';
