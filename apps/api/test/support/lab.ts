@@ -1,0 +1,86 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
+import { createApp } from '../../src/app.factory';
+
+export interface LabOptions {
+  redis?: { host?: string; port: number; password?: string; username?: string };
+  mysql?: { host: string; port: number; user: string; password: string; database: string };
+  overrides?: DeepPartial<AppConfig>;
+}
+
+export interface Lab {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  url: string;
+  get<T = unknown>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
+  send<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API (same factory as main.ts) on a free port, pointed at the test's own Redis and
+ * MariaDB, with tight timings so outages are noticed quickly.
+ */
+export async function startLab(opts: LabOptions): Promise<Lab> {
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      port: 0,
+      host: '127.0.0.1',
+      logging: { level: 'warn', pretty: false },
+      shutdownGraceMs: 0,
+      redis: {
+        host: opts.redis?.host ?? '127.0.0.1',
+        port: opts.redis?.port ?? 1,
+        password: opts.redis?.password ?? null,
+        username: opts.redis?.username ?? null,
+        connection: { retryDelay: 50, maxRetryDelay: 500, heartbeatInterval: 250, heartbeatTimeout: 500 },
+        resilience: { breaker: { halfOpenAfter: 500 } },
+      },
+      mysql: opts.mysql ?? null,
+      sqlite: { file: ':memory:' },
+      ...opts.overrides,
+    } as DeepPartial<AppConfig>,
+  });
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = await app.getUrl();
+  const base = url.replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    config,
+    url: base,
+    async get<T>(path: string) {
+      const res = await fetch(base + path);
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+    },
+    async send<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await fetch(base + path, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+    close: () => app.close(),
+  };
+}
+
+/** Runs `fn` concurrently `concurrency` wide until `until()` is true; returns every outcome. */
+export async function hammer<T>(concurrency: number, fn: () => Promise<T>, until: () => boolean): Promise<T[]> {
+  const out: T[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!until()) out.push(await fn());
+    }),
+  );
+  return out;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}

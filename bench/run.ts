@@ -1,0 +1,91 @@
+/**
+ * Read-path benchmarks; prints ratios against a baseline measured in the same process.
+ *   1. In-process cache hit (UserCacheService.get) vs raw ioredis GET + JSON.parse, same concurrency,
+ *      auto-pipelining on for both. Target >= 0.8.
+ *   2. GET /api/users/:id cache hit over HTTP (autocannon) vs a bare Fastify route doing the same
+ *      ioredis GET + JSON.parse. Target >= 0.85.
+ * Run: npm run bench   (builds first; uses the compiled libs, a private redis-server and in-memory SQLite)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { Redis } from 'ioredis';
+import { UserCacheService } from '@rrl/cache';
+import { RedisServerProcess } from '@rrl/chaos';
+import { loadConfig } from '@rrl/config';
+import { compare, measure } from './support';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
+
+const USERS = 1000;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+async function autocannonRps(url: string): Promise<number> {
+  const result = await autocannon({ url, connections: CONCURRENCY, duration: ROUND_MS / 1000, requests: [{ setupRequest: (req) => ({ ...req, path: `${new URL(url).pathname.replace(/\d+$/, '')}${1 + Math.floor(Math.random() * USERS)}` }) }] });
+  if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+async function main(): Promise<void> {
+  const redis = await RedisServerProcess.start();
+  const config = loadConfig({
+    env: {},
+    overrides: { port: 0, host: '127.0.0.1', redis: { host: '127.0.0.1', port: redis.port }, sqlite: { file: ':memory:' }, logging: { level: 'error', pretty: false } },
+  });
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const cache = app.get(UserCacheService);
+  for (let i = 1; i <= USERS; i++) await cache.create({ name: `Bench ${i}`, email: `bench${i}@example.test`, city: 'Lisbon' });
+  await cache.warm({});
+  const prefix = config.redis.caching.keyPrefix;
+  const raw = new Redis({ port: redis.port, enableAutoPipelining: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  raw.on('error', () => undefined);
+  await new Promise((r) => raw.once('ready', r));
+  const randomId = () => 1 + Math.floor(Math.random() * USERS);
+
+  // Sanity: both paths return the same user.
+  const sample = (await cache.get(7)).user;
+  if (JSON.parse((await raw.get(`${prefix}7`))!).email !== sample.email) throw new Error('baseline and lab disagree');
+
+  console.log(`bench: ${USERS} users cached, concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms`);
+  const inProcess = await compare(
+    ROUNDS,
+    async () => (await measure(CONCURRENCY, ROUND_MS, async () => JSON.parse((await raw.get(`${prefix}${randomId()}`))!))).opsPerSec,
+    async () => {
+      const r = await measure(CONCURRENCY, ROUND_MS, () => cache.get(randomId()));
+      return r.opsPerSec;
+    },
+  );
+
+  const bare = Fastify();
+  bare.get<{ Params: { id: string } }>('/users/:id', async (req) => JSON.parse((await raw.get(`${prefix}${req.params.id}`))!));
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/users/1`;
+  const labUrl = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/api/users/1`;
+  const http = await compare(ROUNDS, () => autocannonRps(bareUrl), () => autocannonRps(labUrl));
+
+  const stats = cache.stats();
+  const rows = [
+    { bench: 'in-process cache hit vs raw ioredis GET+JSON.parse', baseline: inProcess.baseline, lab: inProcess.candidate, ratio: inProcess.ratio, target: 0.8 },
+    { bench: 'HTTP GET /api/users/:id hit vs bare Fastify + ioredis', baseline: http.baseline, lab: http.candidate, ratio: http.ratio, target: 0.85 },
+  ];
+  console.log('\n| benchmark | baseline ops/s | lab ops/s | ratio | target |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.bench} | ${r.baseline.toFixed(0)} | ${r.lab.toFixed(0)} | ${r.ratio.toFixed(2)} | >= ${r.target} ${r.ratio >= r.target ? 'met' : 'MISSED'} |`);
+  console.log(`\ncache during the run: ${stats.hits} hits, ${stats.misses} misses, breaker ${stats.breaker.state}`);
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'results', 'read-path.json'), JSON.stringify({ at: new Date().toISOString(), concurrency: CONCURRENCY, rows }, null, 2));
+
+  raw.disconnect();
+  await bare.close();
+  await app.close();
+  await redis.stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
