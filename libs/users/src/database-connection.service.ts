@@ -1,0 +1,141 @@
+import { EventEmitter } from 'node:events';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectAppConfig, type AppConfig } from '@rrl/config';
+import mysql from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { QueryTimeoutError, withTimeout } from './database-errors';
+
+/** First retry after 500 ms, doubling up to 15 s: quick when MySQL is merely late, gentle when it is gone. */
+const RETRY_BASE_MS = 500;
+const RETRY_CAP_MS = 15_000;
+
+export interface DatabaseStatus {
+  driver: 'mysql' | 'sqlite';
+  connected: boolean;
+  /** Connection attempts since boot (1 when the first one succeeded). */
+  attempts: number;
+  lastError: string | null;
+  connectedAt: string | null;
+}
+
+export interface DatabasePing {
+  up: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+/**
+ * Owns the DataSource lifecycle. TypeORM is registered with manualInitialization, so boot never
+ * waits on the database: this service connects (and runs migrations) in the background with
+ * capped exponential retry, and the rest of the app asks isConnected() instead of crashing.
+ */
+@Injectable()
+export class DatabaseConnectionService implements OnModuleInit, BeforeApplicationShutdown {
+  readonly events = new EventEmitter<{ connected: []; 'attempt-failed': [{ attempt: number; error: string; retryInMs: number }] }>();
+  private readonly logger = new Logger(DatabaseConnectionService.name);
+  private attempts = 0;
+  private lastError: string | null = null;
+  private connectedAt: Date | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() readonly dataSource: DataSource,
+    @InjectAppConfig() private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.connectSoon(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    // Let a running attempt finish so TypeORM's own shutdown hook sees the final state and closes the pool.
+    await this.inFlight;
+  }
+
+  isConnected(): boolean {
+    return this.dataSource.isInitialized;
+  }
+
+  status(): DatabaseStatus {
+    return {
+      driver: this.config.databaseDriver,
+      connected: this.isConnected(),
+      attempts: this.attempts,
+      lastError: this.lastError,
+      connectedAt: this.connectedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** Resolves once connected and migrated; rejects after timeoutMs. */
+  async whenConnected(timeoutMs = 30_000): Promise<void> {
+    if (this.isConnected()) return;
+    const connected = new Promise<void>((resolve) => this.events.once('connected', resolve));
+    await withTimeout(connected, timeoutMs).catch((e: unknown) => {
+      throw e instanceof QueryTimeoutError ? new Error(`database not connected after ${timeoutMs} ms: ${this.lastError ?? 'no attempt yet'}`) : e;
+    });
+  }
+
+  /** One time-limited round trip; reports down instead of throwing (for health checks). */
+  async ping(timeoutMs: number): Promise<DatabasePing> {
+    const started = performance.now();
+    const latency = () => Math.round((performance.now() - started) * 10) / 10;
+    if (!this.isConnected()) return { up: false, latencyMs: 0, error: `not connected${this.lastError ? `: ${this.lastError}` : ''}` };
+    try {
+      await withTimeout(this.dataSource.query('SELECT 1'), timeoutMs);
+      return { up: true, latencyMs: latency() };
+    } catch (e) {
+      return { up: false, latencyMs: latency(), error: (e as Error).message };
+    }
+  }
+
+  private connectSoon(delayMs: number): void {
+    if (this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.inFlight = this.attempt().finally(() => (this.inFlight = null));
+    }, delayMs);
+    // Retrying must never keep a finished process (or a Jest worker) alive.
+    this.retryTimer.unref();
+  }
+
+  private async attempt(): Promise<void> {
+    if (this.stopped || this.isConnected()) return;
+    this.attempts++;
+    try {
+      if (this.config.databaseDriver === 'mysql') await this.ensureMysqlDatabase();
+      await this.dataSource.initialize();
+      this.connectedAt = new Date();
+      this.lastError = null;
+      this.logger.log(`Connected to ${this.describe()} after ${this.attempts} attempt(s); migrations applied`);
+      this.events.emit('connected');
+    } catch (e) {
+      this.lastError = (e as Error).message || String(e);
+      const retryInMs = Math.min(RETRY_BASE_MS * 2 ** (this.attempts - 1), RETRY_CAP_MS);
+      this.logger.warn(`Cannot connect to ${this.describe()} (attempt ${this.attempts}): ${this.lastError}; retrying in ${retryInMs} ms`);
+      this.events.emit('attempt-failed', { attempt: this.attempts, error: this.lastError, retryInMs });
+      this.connectSoon(retryInMs);
+    }
+  }
+
+  /** Connects without a database first so a fresh server (or the default resilience_lab) just works. */
+  private async ensureMysqlDatabase(): Promise<void> {
+    const { host, port, user, password, database, connectTimeout } = this.config.mysql;
+    const conn = await mysql.createConnection({ host: host ?? '127.0.0.1', port, user, password, connectTimeout });
+    try {
+      const name = database.replace(/`/g, '``');
+      await conn.query({ sql: `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, timeout: connectTimeout });
+    } finally {
+      conn.destroy();
+    }
+  }
+
+  private describe(): string {
+    const { host, port, database } = this.config.mysql;
+    return this.config.databaseDriver === 'mysql' ? `MySQL ${host}:${port}/${database}` : `SQLite ${this.config.sqlite.file}`;
+  }
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { InjectAppConfig, type AppConfig } from '@rrl/config';
+import { AppError, ERROR_CODES, type CreateUserInput, type Page, type UpdateUserInput, type UserDto } from '@rrl/contracts';
+import { Between, Repository } from 'typeorm';
+import { DatabaseConnectionService } from './database-connection.service';
+import { databaseUnavailable, QueryTimeoutError, toDatabaseError, withTimeout } from './database-errors';
+import { User } from './user.entity';
+import { pickWritable, toUserDto } from './user.mapper';
+
+export interface IdBatchOptions {
+  fromId?: number;
+  toId?: number;
+  batchSize?: number;
+}
+
+export function userNotFound(id: number | string): AppError {
+  return new AppError(ERROR_CODES.USER_NOT_FOUND, 404, `User ${id} not found`);
+}
+
+/**
+ * The only class that queries users. Every call is limited to mysql.queryTimeout, so a paused
+ * database costs a request at most that long, and every failure leaves as an AppError:
+ * 404 USER_NOT_FOUND, 409 EMAIL_TAKEN or 503 DATABASE_UNAVAILABLE.
+ */
+@Injectable()
+export class UsersRepository {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly connection: DatabaseConnectionService,
+    @InjectAppConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** null when the id is unknown (the cache negative-caches that). */
+  async findById(id: number): Promise<UserDto | null> {
+    const user = await this.run(() => this.users.findOneBy({ id }));
+    return user ? toUserDto(user) : null;
+  }
+
+  async getById(id: number): Promise<UserDto> {
+    const user = await this.findById(id);
+    if (!user) throw userNotFound(id);
+    return user;
+  }
+
+  async findByEmail(email: string): Promise<UserDto | null> {
+    const user = await this.run(() => this.users.findOneBy({ email }));
+    return user ? toUserDto(user) : null;
+  }
+
+  async findPage(page: number, pageSize: number): Promise<Page<UserDto>> {
+    const [rows, total] = await this.run(() => this.users.findAndCount({ order: { id: 'ASC' }, skip: (page - 1) * pageSize, take: pageSize }));
+    return { items: rows.map(toUserDto), page, pageSize, total };
+  }
+
+  /** Users with fromId <= id <= toId, in id order, at most limit of them. */
+  async findRange(fromId: number, toId: number, limit: number): Promise<UserDto[]> {
+    const rows = await this.run(() => this.users.find({ where: { id: Between(fromId, toId) }, order: { id: 'ASC' }, take: limit }));
+    return rows.map(toUserDto);
+  }
+
+  /** Keyset pagination over ids (no OFFSET), for cache warming over millions of rows. */
+  async *iterateBatches({ fromId = 1, toId = Number.MAX_SAFE_INTEGER, batchSize = 1000 }: IdBatchOptions = {}): AsyncGenerator<UserDto[]> {
+    let next = fromId;
+    while (next <= toId) {
+      const batch = await this.findRange(next, toId, batchSize);
+      if (batch.length === 0) return;
+      yield batch;
+      next = batch[batch.length - 1].id + 1;
+    }
+  }
+
+  async create(input: CreateUserInput): Promise<UserDto> {
+    const entity = this.users.create({ company: null, city: null, country: null, active: true, ...pickWritable(input) });
+    const saved = await this.run(() => this.users.save(entity), input.email);
+    // Re-read so createdAt/updatedAt are the database's values, identical to what later reads return.
+    return this.getById(saved.id);
+  }
+
+  async update(id: number, input: UpdateUserInput): Promise<UserDto> {
+    const changes = pickWritable(input);
+    if (Object.keys(changes).length === 0) return this.getById(id);
+    const result = await this.run(() => this.users.update({ id }, changes), input.email);
+    if (!result.affected) throw userNotFound(id);
+    return this.getById(id);
+  }
+
+  async delete(id: number): Promise<void> {
+    const result = await this.run(() => this.users.delete({ id }));
+    if (!result.affected) throw userNotFound(id);
+  }
+
+  async count(): Promise<number> {
+    return this.run(() => this.users.count());
+  }
+
+  private async run<T>(query: () => Promise<T>, email?: string): Promise<T> {
+    if (!this.connection.isConnected()) {
+      const { lastError, attempts } = this.connection.status();
+      throw databaseUnavailable(`not connected yet (${attempts} attempt(s)${lastError ? `, last error: ${lastError}` : ''})`);
+    }
+    const timeoutMs = this.config.mysql.queryTimeout;
+    try {
+      return await withTimeout(query(), timeoutMs);
+    } catch (e) {
+      if (e instanceof QueryTimeoutError) throw databaseUnavailable(`query timed out after ${timeoutMs} ms`);
+      throw toDatabaseError(e, () => new AppError(ERROR_CODES.EMAIL_TAKEN, 409, email ? `Email ${email} is already taken` : 'Email is already taken'));
+    }
+  }
+}
