@@ -1,1 +1,2 @@
 export * from './process';
+export * from './drivers';

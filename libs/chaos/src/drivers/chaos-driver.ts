@@ -1,0 +1,41 @@
+import { AppError, ERROR_CODES, type ChaosDriverName, type ChaosTarget, type LogLine } from '@rrl/contracts';
+
+export type { ChaosTarget, LogLine };
+
+/** A live log subscription; close() ends it and releases its connection. */
+export interface LogFollower {
+  close(): void;
+}
+
+/**
+ * What a chaos scenario may do to a target, whatever runs it (a Docker container or a local
+ * process). Every method throws AppError 404 TARGET_NOT_FOUND for an unknown id.
+ */
+export interface ChaosDriver {
+  readonly name: ChaosDriverName;
+  list(): Promise<ChaosTarget[]>;
+  inspect(id: string): Promise<ChaosTarget>;
+  /** SIGKILL: a crash, nothing flushed. */
+  kill(id: string): Promise<void>;
+  /** A clean stop (SIGTERM); stopping a stopped target is a no-op. */
+  stop(id: string): Promise<void>;
+  /** Starting a running target is a no-op. */
+  start(id: string): Promise<void>;
+  /** Stop, stay down for downtimeMs, start again with the same port and config. */
+  restart(id: string, downtimeMs: number): Promise<void>;
+  /** Freeze the target: it keeps its sockets open but answers nothing. Throws 409 when not running. */
+  pause(id: string): Promise<void>;
+  unpause(id: string): Promise<void>;
+  /** The last `tail` lines of output, oldest first. */
+  logs(id: string, tail: number): Promise<LogLine[]>;
+  /** New lines as they are written, across stops and restarts, until close(). */
+  followLogs(id: string, onLine: (l: LogLine) => void): LogFollower;
+}
+
+export function targetNotFound(id: string, driver: ChaosDriverName): AppError {
+  return new AppError(ERROR_CODES.TARGET_NOT_FOUND, 404, `no ${driver} chaos target '${id}'`);
+}
+
+export function notRunning(target: ChaosTarget, action: string): AppError {
+  return new AppError(ERROR_CODES.CONFLICT, 409, `cannot ${action} '${target.name}': it is ${target.state}`);
+}

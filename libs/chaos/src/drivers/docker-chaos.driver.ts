@@ -1,0 +1,215 @@
+import { AppError, ERROR_CODES, type ChaosTarget, type ChaosTargetKind, type ChaosTargetState, type LogLine } from '@rrl/contracts';
+import type Docker from 'dockerode';
+import { targetNotFound, notRunning, type ChaosDriver, type LogFollower } from './chaos-driver';
+import { createDockerClient, dockerStatus, isEngineUnreachable, type DockerConnectionOptions } from './docker-client';
+import { DockerLogFollower } from './docker-log-follower';
+import { parseLogBuffer } from './docker-log-lines';
+
+/** Only containers carrying this label set to "true" may be touched. */
+export const CHAOS_LABEL = 'resilience-lab.chaos';
+/** Optional label saying what a container is (redis | mysql) when the image name does not. */
+export const KIND_LABEL = 'resilience-lab.kind';
+
+export interface DockerChaosDriverOptions extends DockerConnectionOptions {
+  /** Seconds `stop` waits after SIGTERM before Docker sends SIGKILL (docker stop -t; Docker's default is 10). */
+  stopTimeoutSec?: number;
+}
+
+/** A network the driver disconnected a container from, to reconnect it the same way. */
+interface DetachedNetwork {
+  name: string;
+  aliases?: string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const DEFAULT_PORTS: Partial<Record<ChaosTargetKind, string>> = { redis: '6379/tcp', mysql: '3306/tcp' };
+
+function kindOf(info: Docker.ContainerInspectInfo): ChaosTargetKind {
+  const label = info.Config.Labels?.[KIND_LABEL];
+  if (label === 'redis' || label === 'mysql') return label;
+  const image = info.Config.Image.toLowerCase();
+  if (/redis|valkey|keydb/.test(image)) return 'redis';
+  if (/mysql|mariadb|percona/.test(image)) return 'mysql';
+  return 'other';
+}
+
+function stateOf({ State: s }: Docker.ContainerInspectInfo): ChaosTargetState {
+  if (s.Paused) return 'paused';
+  if (s.Restarting) return 'starting';
+  if (s.Running) return 'running';
+  if (s.Status === 'created') return 'stopped';
+  // A SIGTERM'd server exits 0 (or 143 when it does not catch the signal); anything else crashed.
+  if (s.Status === 'exited') return s.ExitCode === 0 || s.ExitCode === 143 ? 'stopped' : 'exited';
+  return s.Status === 'dead' ? 'exited' : 'unknown';
+}
+
+/**
+ * Chaos on Docker containers (dockerode stays behind this class). Acts only on containers
+ * labelled resilience-lab.chaos=true; stop and start are idempotent (Docker's 304 = already so).
+ */
+export class DockerChaosDriver implements ChaosDriver {
+  readonly name = 'docker' as const;
+  private readonly docker: Docker;
+  private readonly stopTimeoutSec: number;
+  private readonly detached = new Map<string, DetachedNetwork[]>();
+
+  constructor(options: DockerChaosDriverOptions = {}) {
+    this.docker = createDockerClient(options);
+    this.stopTimeoutSec = options.stopTimeoutSec ?? 10;
+  }
+
+  async list(): Promise<ChaosTarget[]> {
+    const summaries = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [`${CHAOS_LABEL}=true`] } }));
+    const infos = await Promise.all(summaries.map((c) => this.call(() => this.docker.getContainer(c.Id).inspect()).catch(() => null)));
+    return infos.filter((i): i is Docker.ContainerInspectInfo => !!i).map((i) => this.toTarget(i));
+  }
+
+  async inspect(id: string): Promise<ChaosTarget> {
+    return this.toTarget(await this.require(id));
+  }
+
+  async kill(id: string): Promise<void> {
+    const info = await this.require(id);
+    if (!info.State.Running) return;
+    await this.call(() => this.docker.getContainer(info.Id).kill({ signal: 'SIGKILL' }), id, [409]);
+  }
+
+  async stop(id: string): Promise<void> {
+    const info = await this.require(id);
+    // A frozen process cannot handle SIGTERM: thaw it first or stop waits the whole timeout.
+    if (info.State.Paused) await this.call(() => this.docker.getContainer(info.Id).unpause(), id, [409]);
+    await this.call(() => this.docker.getContainer(info.Id).stop({ t: this.stopTimeoutSec }), id, [304]);
+  }
+
+  async start(id: string): Promise<void> {
+    const info = await this.require(id);
+    if (info.State.Paused) return this.unpause(id);
+    await this.call(() => this.docker.getContainer(info.Id).start(), id, [304]);
+  }
+
+  async restart(id: string, downtimeMs: number): Promise<void> {
+    await this.stop(id);
+    if (downtimeMs > 0) await sleep(downtimeMs);
+    await this.start(id);
+  }
+
+  async pause(id: string): Promise<void> {
+    const info = await this.require(id);
+    if (info.State.Paused) return;
+    if (!info.State.Running) throw notRunning(this.toTarget(info), 'pause');
+    await this.call(() => this.docker.getContainer(info.Id).pause(), id);
+  }
+
+  async unpause(id: string): Promise<void> {
+    const info = await this.require(id);
+    if (!info.State.Paused) return;
+    await this.call(() => this.docker.getContainer(info.Id).unpause(), id, [409]);
+  }
+
+  async logs(id: string, tail: number): Promise<LogLine[]> {
+    const info = await this.require(id);
+    const body = await this.call(() => this.docker.getContainer(info.Id).logs({ follow: false, stdout: true, stderr: true, timestamps: true, tail }), id);
+    const lines = await parseLogBuffer(this.docker.modem.demuxStream.bind(this.docker.modem), body as unknown as Buffer);
+    return lines.slice(-tail).map(({ rawTs: _, ...l }) => l);
+  }
+
+  /** The label check and the attachment happen asynchronously; a refused or unknown id yields no lines. */
+  followLogs(id: string, onLine: (l: LogLine) => void): LogFollower {
+    let follower: DockerLogFollower | null = null;
+    let closed = false;
+    this.require(id)
+      .then(async (info) => {
+        if (closed) return;
+        follower = new DockerLogFollower(this.docker, info.Id, onLine);
+        await follower.open();
+      })
+      .catch(() => follower?.close());
+    return { close: () => ((closed = true), follower?.close()) };
+  }
+
+  /** Cuts the container off every network it is on (a partition); remembers them for networkConnect. */
+  async networkDisconnect(id: string): Promise<void> {
+    const info = await this.require(id);
+    const networks = Object.entries(info.NetworkSettings.Networks ?? {});
+    if (networks.length === 0) return;
+    const saved: DetachedNetwork[] = networks.map(([name, ep]) => ({
+      name,
+      // Docker adds the short id as an alias itself, and the default bridge refuses aliases.
+      aliases: name === 'bridge' ? undefined : ep.Aliases?.filter((a: string) => !info.Id.startsWith(a)),
+    }));
+    for (const { name } of saved) await this.call(() => this.docker.getNetwork(name).disconnect({ Container: info.Id, Force: true }), id);
+    this.detached.set(info.Id, [...(this.detached.get(info.Id) ?? []), ...saved]);
+  }
+
+  /** Heals a partition: reconnects the networks networkDisconnect removed (the default bridge if it forgot them). */
+  async networkConnect(id: string): Promise<void> {
+    const info = await this.require(id);
+    const attached = Object.keys(info.NetworkSettings.Networks ?? {});
+    const saved = this.detached.get(info.Id) ?? (attached.length === 0 ? [{ name: 'bridge' }] : []);
+    for (const net of saved.filter((n) => !attached.includes(n.name))) {
+      const EndpointConfig = net.aliases?.length ? { Aliases: net.aliases } : {};
+      await this.call(() => this.docker.getNetwork(net.name).connect({ Container: info.Id, EndpointConfig }), id);
+    }
+    this.detached.delete(info.Id);
+  }
+
+  /** Inspects a container and refuses it unless it carries the chaos label. */
+  private async require(id: string): Promise<Docker.ContainerInspectInfo> {
+    const info = await this.call(() => this.docker.getContainer(id).inspect(), id);
+    if (info.Config.Labels?.[CHAOS_LABEL] !== 'true') {
+      const name = info.Name.replace(/^\//, '');
+      throw new AppError(
+        ERROR_CODES.TARGET_NOT_CHAOS_ENABLED,
+        403,
+        `container '${name}' is not chaos-enabled: only containers labelled ${CHAOS_LABEL}=true can be targeted`,
+      );
+    }
+    return info;
+  }
+
+  private toTarget(info: Docker.ContainerInspectInfo): ChaosTarget {
+    const kind = kindOf(info);
+    return {
+      id: info.Id.slice(0, 12),
+      name: info.Name.replace(/^\//, ''),
+      kind,
+      driver: 'docker',
+      state: stateOf(info),
+      endpoint: this.endpointOf(info, kind),
+      labels: info.Config.Labels ?? {},
+    };
+  }
+
+  /** The published host port of the service port (6379 / 3306), else of the first published port. */
+  private endpointOf(info: Docker.ContainerInspectInfo, kind: ChaosTargetKind): ChaosTarget['endpoint'] {
+    // A stopped or partitioned container has no live mapping; fall back to the configured one.
+    const live = info.NetworkSettings.Ports ?? {};
+    const configured = (info.HostConfig.PortBindings ?? {}) as Docker.PortMap;
+    for (const ports of [live, configured]) {
+      const preferred = DEFAULT_PORTS[kind];
+      const key = preferred && ports[preferred] ? preferred : Object.keys(ports).find((k) => ports[k]?.length);
+      const binding = key ? ports[key]?.find((b) => b.HostPort) : undefined;
+      if (binding) return { host: this.hostFor(binding.HostIp), port: Number(binding.HostPort) };
+    }
+    return undefined;
+  }
+
+  /** A wildcard bind is reached through the engine's host (this machine for a local socket). */
+  private hostFor(hostIp = ''): string {
+    if (hostIp && hostIp !== '0.0.0.0' && hostIp !== '::') return hostIp;
+    return (this.docker.modem as { host?: string }).host ?? '127.0.0.1';
+  }
+
+  /** Runs an engine call, mapping its errors: 404 → TARGET_NOT_FOUND, no engine → 503; `ok` statuses mean "already so". */
+  private async call<T>(fn: () => Promise<T>, id = '', ok: number[] = []): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const status = dockerStatus(e);
+      if (status !== undefined && ok.includes(status)) return undefined as T;
+      if (status === 404) throw targetNotFound(id, 'docker');
+      if (isEngineUnreachable(e)) throw new AppError(ERROR_CODES.CHAOS_DRIVER_UNAVAILABLE, 503, `Docker engine unreachable: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+}

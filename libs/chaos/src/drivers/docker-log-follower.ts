@@ -1,0 +1,89 @@
+import type { Readable } from 'node:stream';
+import type { LogLine } from '@rrl/contracts';
+import type Docker from 'dockerode';
+import type { LogFollower } from './chaos-driver';
+import { demuxLogLines, sinceAfter } from './docker-log-lines';
+
+/** Lets the process exit while a follow stream is open: a log tail must not keep Node alive. */
+function unref(stream: Readable): void {
+  (stream as Readable & { socket?: { unref(): void } }).socket?.unref();
+}
+
+/** Nanoseconds since the epoch from Docker's "seconds.nanoseconds". */
+const nanos = (since: string) => {
+  const [s, f = ''] = since.split('.');
+  return BigInt(s) * 1_000_000_000n + BigInt(f.padEnd(9, '0').slice(0, 9));
+};
+const asSince = (n: bigint) => `${n / 1_000_000_000n}.${String(n % 1_000_000_000n).padStart(9, '0')}`;
+
+/**
+ * Follows a container's logs across stops and restarts. A Docker follow stream ends when the
+ * container stops, so this watches the container's start events and re-attaches on each,
+ * resuming strictly after the last line delivered (or from when following began), so no line of
+ * either run is lost or repeated. Times come from the engine's clock; "began" from ours, which
+ * is the same clock for a local engine.
+ */
+export class DockerLogFollower implements LogFollower {
+  private closed = false;
+  private logStream: Readable | null = null;
+  private events: Readable | null = null;
+  /** Where the next attachment starts, ns since the epoch: just after the last line delivered. */
+  private resumeAt = BigInt(Date.now()) * 1_000_000n;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly containerId: string,
+    private readonly onLine: (l: LogLine) => void,
+  ) {}
+
+  /** Subscribes to events first, so a start that happens while attaching is not missed. */
+  async open(): Promise<void> {
+    await this.watchEvents();
+    await this.attach();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.logStream?.destroy();
+    this.events?.destroy();
+  }
+
+  private async watchEvents(): Promise<void> {
+    const filters = { type: ['container' as const], container: [this.containerId], event: ['start'] };
+    const events = (await this.docker.getEvents({ filters })) as unknown as Readable;
+    if (this.closed) return void events.destroy();
+    this.events = events;
+    unref(events);
+    let buf = '';
+    events.on('error', () => undefined);
+    events.on('data', (chunk: Buffer) => {
+      const lines = (buf + chunk.toString('utf8')).split('\n');
+      buf = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) this.onEvent(JSON.parse(line) as { status?: string; Action?: string });
+    });
+  }
+
+  private onEvent(e: { status?: string; Action?: string }): void {
+    if ((e.Action ?? e.status) === 'start') this.attach().catch(() => undefined);
+  }
+
+  private async attach(): Promise<void> {
+    if (this.closed) return;
+    this.logStream?.destroy();
+    const container = this.docker.getContainer(this.containerId);
+    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: asSince(this.resumeAt) as never })) as unknown as Readable;
+    if (this.closed) return void stream.destroy();
+    this.logStream?.destroy();
+    this.logStream = stream;
+    unref(stream);
+    stream.on('error', () => undefined);
+    demuxLogLines(this.docker.modem.demuxStream.bind(this.docker.modem), stream, ({ rawTs, ...line }) => {
+      if (rawTs) {
+        const next = nanos(sinceAfter(rawTs));
+        if (next <= this.resumeAt) return; // already delivered by the previous attachment
+        this.resumeAt = next;
+      }
+      this.onLine(line);
+    });
+  }
+}

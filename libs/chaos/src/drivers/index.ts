@@ -1,0 +1,3 @@
+export * from './chaos-driver';
+export * from './docker-client';
+export * from './docker-chaos.driver';
