@@ -25,7 +25,10 @@ export async function pingOnce(port: number, opts: PingOnceOptions = {}): Promis
     retryStrategy: () => null, // one connection per probe: never reconnect
     enableOfflineQueue: false, // never wait for a connection that is not there
   });
-  client.on('error', () => undefined); // the rejected connect/PING already reports it
+  // ioredis rejects connect() with a bare "Connection is closed."; keep the socket's own error
+  // (ECONNREFUSED, ECONNRESET...) to reject with instead.
+  let socketError: Error | undefined;
+  client.on('error', (e: Error) => (socketError ??= e));
   // The connection handshake (HELLO) is not covered by commandTimeout: bound the whole probe.
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -33,6 +36,8 @@ export async function pingOnce(port: number, opts: PingOnceOptions = {}): Promis
   });
   try {
     return await Promise.race([client.connect().then(() => client.ping()), deadline]);
+  } catch (e) {
+    throw socketError ?? e;
   } finally {
     clearTimeout(timer);
     client.disconnect();
