@@ -289,12 +289,14 @@ function discardClient(client: Redis): void {
 /** QUIT when connected (pending replies drain), else close the socket; resolves once closed. */
 async function closeClient(client: Redis, graceMs: number): Promise<void> {
   if (client.status === 'end') return;
+  let backstop: NodeJS.Timeout | undefined;
   const ended = new Promise<void>((resolve) => {
     client.once('end', () => resolve());
     // The forced close after disconnectTimeout (graceMs) always ends it; this is a backstop.
-    setTimeout(resolve, graceMs * 2 + 100).unref();
+    backstop = setTimeout(resolve, graceMs * 2 + 100).unref();
   });
   if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
   else client.disconnect();
   await ended;
+  clearTimeout(backstop);
 }
