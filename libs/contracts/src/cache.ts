@@ -43,3 +43,16 @@ export interface WarmResult {
 export interface ClearResult {
   deleted: number;
 }
+
+/** Where a read ended up: "none" when no store could answer. */
+export type ReadOutcomeSource = 'redis' | 'mysql' | 'none';
+
+/** Emitted by the user cache after every read, for live metrics and chaos reports. */
+export interface ReadOutcome {
+  source: ReadOutcomeSource;
+  durationMs: number;
+  /** False when the read failed (5xx); a 404 for an unknown id is a successful read. */
+  ok: boolean;
+  /** Error code of a failed read, e.g. "STORES_UNAVAILABLE". */
+  errorKind?: string;
+}
