@@ -1,0 +1,60 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { AppConfigModule, loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
+import { RedisConnectionService, RedisModule } from '@rrl/redis';
+import { waitFor } from '@rrl/testing';
+import { DatabaseConnectionService, UsersModule, UsersRepository } from '@rrl/users';
+import { CacheModule } from './cache.module';
+import { UserCacheService } from './user-cache.service';
+
+export interface CacheHarness {
+  app: TestingModule;
+  config: AppConfig;
+  cache: UserCacheService;
+  users: UsersRepository;
+  redis: RedisConnectionService;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  redisPort: number;
+  /** Omitted: SQLite in memory. */
+  mysql?: { host: string; port: number; user: string; password: string; database: string };
+  overrides?: DeepPartial<AppConfig>;
+}
+
+/** The cache wired as the app wires it (config, Redis, users, cache modules), with tight timings. */
+export async function startCacheHarness({ redisPort, mysql, overrides = {} }: HarnessOptions): Promise<CacheHarness> {
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      redis: {
+        host: '127.0.0.1',
+        port: redisPort,
+        connection: { retryDelay: 50, maxRetryDelay: 500, connectTimeout: 1000, heartbeatInterval: 250, heartbeatTimeout: 500 },
+        resilience: { breaker: { halfOpenAfter: 500 } },
+      },
+      ...(mysql ? { mysql: { ...mysql, queryTimeout: 1000, connectTimeout: 1000 } } : {}),
+      sqlite: { file: ':memory:' },
+      ...overrides,
+    } as DeepPartial<AppConfig>,
+  });
+  const app = await Test.createTestingModule({
+    imports: [AppConfigModule.forRoot({ config }), RedisModule.forRoot(), UsersModule.forRoot(), CacheModule.forRoot()],
+  }).compile();
+  app.useLogger(false);
+  await app.init();
+  await app.get(DatabaseConnectionService).whenConnected(30_000);
+  const redis = app.get(RedisConnectionService);
+  await waitFor('redis ready', () => redis.isReady(), 10_000);
+  return { app, config, cache: app.get(UserCacheService), users: app.get(UsersRepository), redis, close: () => app.close() };
+}
+
+/** The rejection of `p`, failing the test when it resolves. */
+export async function rejectionOf(p: Promise<unknown>): Promise<{ code?: string; statusCode?: number; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as { code?: string; statusCode?: number; message: string };
+  }
+  throw new Error('expected a rejection');
+}

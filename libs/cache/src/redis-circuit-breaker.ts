@@ -1,0 +1,140 @@
+import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
+import type { AppConfig } from '@rrl/config';
+import type { BreakerState, BreakerTransition } from '@rrl/contracts';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleAll,
+  SamplingBreaker,
+  type CircuitBreakerPolicy,
+  type IBreaker,
+} from 'cockatiel';
+
+export type RedisBreakerOptions = AppConfig['redis']['resilience']['breaker'];
+
+/** Transitions kept for GET /api/cache/stats; enough to show a few outages in a row. */
+const HISTORY_LIMIT = 50;
+
+const STATE_NAMES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/**
+ * Trips when either cockatiel breaker does: N consecutive failures, or a failure rate over a
+ * sliding window (with a minimum number of calls). Remembers which one tripped, for the log.
+ */
+class EitherBreaker implements IBreaker {
+  tripReason = '';
+  private readonly consecutive: ConsecutiveBreaker;
+  private readonly sampling: SamplingBreaker;
+
+  constructor(private readonly o: RedisBreakerOptions) {
+    this.consecutive = new ConsecutiveBreaker(o.consecutiveFailures);
+    this.sampling = new SamplingBreaker({
+      // cockatiel opens on rate > threshold and wants (0, 1); a hair below gives our ">=" and allows 1.
+      threshold: Math.min(o.failureRateThreshold, 1) - 1e-9,
+      duration: o.failureRateWindow,
+      // cockatiel counts calls per second over the window; this makes it "at least N calls in the window".
+      minimumRps: o.failureRateMinimumRequests / (o.failureRateWindow / 1000),
+    });
+  }
+
+  get state(): unknown {
+    return { consecutive: this.consecutive.state, sampling: this.sampling.state };
+  }
+
+  set state(value: unknown) {
+    const v = value as { consecutive: number; sampling: unknown };
+    this.consecutive.state = v.consecutive;
+    this.sampling.state = v.sampling;
+  }
+
+  success(state: CircuitState): void {
+    this.consecutive.success();
+    this.sampling.success(state);
+  }
+
+  failure(state: CircuitState): boolean {
+    const consecutive = this.consecutive.failure();
+    const rate = this.sampling.failure(state);
+    if (consecutive) this.tripReason = `${this.o.consecutiveFailures} consecutive failures`;
+    else if (rate) this.tripReason = `failure rate >= ${Math.round(this.o.failureRateThreshold * 100)}% over ${this.o.failureRateWindow} ms`;
+    return consecutive || rate;
+  }
+}
+
+/**
+ * The circuit breaker in front of every Redis call of the cache (cockatiel). While open, calls
+ * fail at once with BrokenCircuitError; after halfOpenAfter one call probes Redis, and calls
+ * arriving during that probe are rejected too instead of queueing behind it.
+ */
+export class RedisCircuitBreaker {
+  readonly events = new EventEmitter<{ transition: [BreakerTransition] }>();
+  private readonly logger = new Logger('RedisCircuitBreaker');
+  private readonly trips: EitherBreaker;
+  private readonly policy: CircuitBreakerPolicy;
+  private readonly transitions: BreakerTransition[] = [];
+  private current: BreakerState = 'closed';
+  private lastError = '';
+  private openedAt = 0;
+
+  constructor(private readonly options: RedisBreakerOptions) {
+    this.trips = new EitherBreaker(options);
+    this.policy = circuitBreaker(handleAll, { halfOpenAfter: options.halfOpenAfter, breaker: this.trips });
+    this.policy.onFailure(({ reason }) => {
+      if ('error' in reason) this.lastError = reason.error instanceof Error ? reason.error.message : String(reason.error);
+    });
+    this.policy.onStateChange((s) => this.record(STATE_NAMES[s]));
+  }
+
+  get state(): BreakerState {
+    return STATE_NAMES[this.policy.state];
+  }
+
+  /** True when a call would be rejected without reaching Redis. */
+  isRejecting(): boolean {
+    const s = this.policy.state;
+    return s === CircuitState.HalfOpen || s === CircuitState.Isolated || (s === CircuitState.Open && !this.probeDue());
+  }
+
+  async execute<T>(fn: () => Promise<T>): Promise<T> {
+    // cockatiel parks calls behind the half-open probe; a read must not wait on a dead Redis.
+    if (this.policy.state === CircuitState.HalfOpen) throw new BrokenCircuitError('Redis circuit is half-open: a probe is in flight');
+    return this.policy.execute(fn);
+  }
+
+  history(): BreakerTransition[] {
+    return [...this.transitions];
+  }
+
+  private probeDue(): boolean {
+    return Date.now() - this.openedAt >= this.options.halfOpenAfter;
+  }
+
+  private record(to: BreakerState): void {
+    const from = this.current;
+    this.current = to;
+    if (to === 'open') this.openedAt = Date.now();
+    const t: BreakerTransition = { at: new Date().toISOString(), from, to, reason: this.reasonFor(from, to) };
+    this.transitions.push(t);
+    if (this.transitions.length > HISTORY_LIMIT) this.transitions.shift();
+    const line = `Redis circuit ${from} -> ${to}: ${t.reason}`;
+    if (to === 'open') this.logger.warn(line);
+    else this.logger.log(line);
+    this.events.emit('transition', t);
+  }
+
+  private reasonFor(from: BreakerState, to: BreakerState): string {
+    const cause = this.lastError ? ` (last error: ${this.lastError})` : '';
+    if (to === 'open') return from === 'half-open' ? `probe failed${cause}` : `${this.trips.tripReason}${cause}`;
+    if (to === 'half-open') return `${this.options.halfOpenAfter} ms elapsed, probing Redis`;
+    if (to === 'closed') return from === 'isolated' ? 'isolation lifted' : 'probe succeeded';
+    return 'isolated by hand';
+  }
+}

@@ -1,0 +1,375 @@
+import { EventEmitter } from 'node:events';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectAppConfig, type AppConfig } from '@rrl/config';
+import {
+  AppError,
+  ERROR_CODES,
+  type BreakerTransition,
+  type CacheStats,
+  type ClearResult,
+  type CreateUserInput,
+  type ReadOutcome,
+  type ReadSource,
+  type UpdateUserInput,
+  type UserDto,
+  type UserReadResult,
+  type WarmRequest,
+  type WarmResult,
+} from '@rrl/contracts';
+import { RedisConnectionService } from '@rrl/redis';
+import { DatabaseConnectionService, userNotFound, UsersRepository } from '@rrl/users';
+import { BrokenCircuitError } from 'cockatiel';
+import type Redis from 'ioredis';
+import { CacheKeys, NOT_FOUND_MARKER } from './cache-keys';
+import { PendingInvalidations } from './pending-invalidations';
+import { RedisCircuitBreaker } from './redis-circuit-breaker';
+import { SingleFlight } from './single-flight';
+import { WriteTracker } from './write-tracker';
+
+export interface WarmProgress {
+  warmed: number;
+  batches: number;
+  lastId: number;
+}
+
+export interface UserCacheEvents {
+  read: [ReadOutcome];
+  breaker: [BreakerTransition];
+}
+
+type RedisRead = { kind: 'hit'; raw: string } | { kind: 'miss' } | { kind: 'unavailable' };
+type Lookup = { user: UserDto | null; source: ReadSource };
+
+/** Keys deleted per DEL/UNLINK: large enough to be few round trips, small enough not to block Redis. */
+const DELETE_CHUNK = 500;
+/** SCAN COUNT hint for clear(). */
+const SCAN_COUNT = 1000;
+
+/**
+ * Read-through / write-through cache of users in Redis, in front of UsersRepository.
+ * Redis is optional: every Redis call goes through a circuit breaker, and any Redis failure
+ * turns into a database read. Writes that could not reach Redis leave the key "pending
+ * invalidation" so it is never read from Redis again until it has been deleted there.
+ */
+@Injectable()
+export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly events = new EventEmitter<UserCacheEvents>();
+  readonly breaker: RedisCircuitBreaker;
+  private readonly logger = new Logger('UserCache');
+  private readonly keys: CacheKeys;
+  private readonly flights = new SingleFlight<number, UserDto | null>();
+  private readonly pending = new PendingInvalidations();
+  private readonly writes = new WriteTracker();
+  private readonly caching: AppConfig['redis']['caching'];
+  private flushing: Promise<void> | null = null;
+  private readonly counters = { hits: 0, misses: 0, negativeHits: 0, redisErrors: 0, breakerRejections: 0, coalescedMisses: 0, dbReads: 0 };
+  private readonly onRedisReady = () => void this.flushPending();
+
+  constructor(
+    private readonly redis: RedisConnectionService,
+    private readonly users: UsersRepository,
+    private readonly database: DatabaseConnectionService,
+    @InjectAppConfig() config: AppConfig,
+  ) {
+    this.caching = config.redis.caching;
+    this.keys = new CacheKeys(config.redis.caching);
+    this.breaker = new RedisCircuitBreaker(config.redis.resilience.breaker);
+    this.breaker.events.on('transition', (t) => this.events.emit('breaker', t));
+    this.redis.events.on('ready', this.onRedisReady);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.caching.warmOnBoot) void this.warmWhenStoresAreUp();
+  }
+
+  onModuleDestroy(): void {
+    this.redis.events.off('ready', this.onRedisReady);
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  async get(id: number): Promise<UserReadResult> {
+    return this.observeRead(() => this.lookupById(id), () => userNotFound(id));
+  }
+
+  async getByEmail(email: string): Promise<UserReadResult> {
+    return this.observeRead(
+      () => this.lookupByEmail(email),
+      () => new AppError(ERROR_CODES.USER_NOT_FOUND, 404, `No user with email ${email}`),
+    );
+  }
+
+  private async lookupById(id: number): Promise<Lookup> {
+    const key = this.keys.user(id);
+    const cached = await this.readRedis(key);
+    if (cached.kind === 'hit') {
+      if (cached.raw === NOT_FOUND_MARKER) {
+        this.counters.negativeHits++;
+        return { user: null, source: 'redis' };
+      }
+      this.counters.hits++;
+      return { user: JSON.parse(cached.raw) as UserDto, source: 'redis' };
+    }
+    this.counters.misses++;
+    const { result, joined } = this.flights.run(id, async (flight) => {
+      this.counters.dbReads++;
+      const mark = this.writes.mark();
+      const user = await this.users.findById(id);
+      if (!flight.detached && !this.writes.writtenSince(id, mark)) this.fill(key, user);
+      return user;
+    });
+    if (joined) this.counters.coalescedMisses++;
+    return { user: await this.fromDatabase(result, cached), source: 'mysql' };
+  }
+
+  /** The email key maps to an id; the user found through it must still have that email. */
+  private async lookupByEmail(email: string): Promise<Lookup> {
+    const mapped = await this.readRedis(this.keys.email(email));
+    if (mapped.kind === 'hit') {
+      const viaId = await this.readRedis(this.keys.user(Number(mapped.raw)));
+      if (viaId.kind === 'hit' && viaId.raw !== NOT_FOUND_MARKER) {
+        const user = JSON.parse(viaId.raw) as UserDto;
+        if (user.email.toLowerCase() === email.toLowerCase()) {
+          this.counters.hits++;
+          return { user, source: 'redis' };
+        }
+      }
+    }
+    this.counters.misses++;
+    this.counters.dbReads++;
+    const mark = this.writes.mark();
+    const user = await this.fromDatabase(this.users.findByEmail(email), mapped);
+    if (user && !this.writes.writtenSince(user.id, mark)) {
+      this.fill(this.keys.user(user.id), user);
+      this.fill(this.keys.email(email), user.id);
+    }
+    return { user, source: 'mysql' };
+  }
+
+  /** Both stores failing is its own error: the client learns nothing can answer right now. */
+  private async fromDatabase<T>(query: Promise<T>, redis: RedisRead): Promise<T> {
+    try {
+      return await query;
+    } catch (e) {
+      if (redis.kind === 'unavailable' && e instanceof AppError && e.code === ERROR_CODES.DATABASE_UNAVAILABLE) {
+        throw new AppError(ERROR_CODES.STORES_UNAVAILABLE, 503, `Redis and the database are both unavailable (${e.message})`);
+      }
+      throw e;
+    }
+  }
+
+  private async readRedis(key: string): Promise<RedisRead> {
+    if (this.pending.size > 0) void this.flushPending();
+    if (this.pending.has(key)) return { kind: 'unavailable' };
+    if (this.breaker.isRejecting()) {
+      this.counters.breakerRejections++;
+      return { kind: 'unavailable' };
+    }
+    try {
+      const raw = await this.viaRedis((c) => c.get(key));
+      return raw === null ? { kind: 'miss' } : { kind: 'hit', raw };
+    } catch (e) {
+      if (e instanceof BrokenCircuitError) this.counters.breakerRejections++;
+      return { kind: 'unavailable' };
+    }
+  }
+
+  /** Read-populate: SET NX so it never overwrites what a write put there; not awaited. */
+  private fill(key: string, value: UserDto | number | null): void {
+    if (this.pending.has(key) || this.breaker.isRejecting()) return;
+    if (value === null && this.caching.negativeTtl === 0) return;
+    const ttl = value === null ? this.caching.negativeTtl : this.keys.ttlSeconds();
+    const raw = value === null ? NOT_FOUND_MARKER : JSON.stringify(value);
+    this.viaRedis((c) => c.set(key, raw, 'EX', ttl, 'NX')).catch(() => undefined);
+  }
+
+  private async observeRead(lookup: () => Promise<Lookup>, notFound: () => AppError): Promise<UserReadResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+    try {
+      const { user, source } = await lookup();
+      this.emitRead({ source, durationMs: elapsed(), ok: true });
+      if (!user) throw notFound();
+      return { user, source, durationMs: elapsed() };
+    } catch (e) {
+      if (!(e instanceof AppError && e.statusCode === 404)) {
+        this.emitRead({ source: 'none', durationMs: elapsed(), ok: false, errorKind: e instanceof AppError ? e.code : 'INTERNAL' });
+      }
+      throw e;
+    }
+  }
+
+  private emitRead(outcome: ReadOutcome): void {
+    if (this.events.listenerCount('read') > 0) this.events.emit('read', outcome);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  async create(input: CreateUserInput): Promise<UserDto> {
+    const user = await this.users.create(input);
+    // Overwrites a negative entry for this id, if a miss cached one.
+    await this.writeThrough(user.id, [this.keys.user(user.id), this.keys.email(user.email)], (m) => {
+      m.set(this.keys.user(user.id), JSON.stringify(user), 'EX', this.keys.ttlSeconds());
+      m.set(this.keys.email(user.email), String(user.id), 'EX', this.keys.ttlSeconds());
+    });
+    return user;
+  }
+
+  async update(id: number, input: UpdateUserInput): Promise<UserDto> {
+    const user = await this.users.update(id, input);
+    // A mapping from the old email is left behind; lookupByEmail checks the email, so it is harmless.
+    await this.writeThrough(id, [this.keys.user(id), this.keys.email(user.email)], (m) => {
+      m.set(this.keys.user(id), JSON.stringify(user), 'EX', this.keys.ttlSeconds());
+      m.set(this.keys.email(user.email), String(id), 'EX', this.keys.ttlSeconds());
+    });
+    return user;
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.users.delete(id);
+    // A tombstone rather than DEL: a read that loaded the user just before cannot SET NX it back.
+    await this.writeThrough(id, [this.keys.user(id)], (m) => {
+      if (this.caching.negativeTtl > 0) m.set(this.keys.user(id), NOT_FOUND_MARKER, 'EX', this.caching.negativeTtl);
+      else m.del(this.keys.user(id));
+    });
+  }
+
+  /** After the database write: update Redis in one MULTI, or remember the keys as pending. */
+  private async writeThrough(id: number, keys: string[], commands: (m: ReturnType<Redis['multi']>) => void): Promise<void> {
+    this.writes.record(id);
+    this.flights.forget(id);
+    if (this.breaker.isRejecting()) return this.markPending(keys, 'circuit open');
+    try {
+      await this.viaRedis(async (c) => {
+        const multi = c.multi();
+        commands(multi);
+        const results = await multi.exec();
+        const failed = results?.find(([err]) => err);
+        if (!results || failed) throw failed?.[0] ?? new Error('MULTI aborted');
+      });
+    } catch (e) {
+      this.markPending(keys, (e as Error).message);
+    }
+  }
+
+  private markPending(keys: string[], reason: string): void {
+    this.pending.mark(...keys);
+    this.logger.warn(`Could not update ${keys.join(', ')} in Redis (${reason}); reads bypass Redis for them until they are deleted there`);
+  }
+
+  /**
+   * DEL every pending key, then let Redis serve them again. Runs on the connection's "ready"
+   * event and lazily before Redis reads. Goes straight to the client, not through the breaker:
+   * it is the recovery path, and a failure only leaves the keys pending for the next try.
+   */
+  private flushPending(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.pending.size === 0 || !this.redis.isReady()) return Promise.resolve();
+    const snapshot = this.pending.snapshot();
+    const keys = snapshot.map(([k]) => k);
+    this.flushing = (async () => {
+      try {
+        for (let i = 0; i < keys.length; i += DELETE_CHUNK) await this.redis.client.del(...keys.slice(i, i + DELETE_CHUNK));
+        this.pending.clearIfUnchanged(snapshot);
+        this.logger.log(`Invalidated ${keys.length} key(s) written while Redis was unreachable`);
+      } catch (e) {
+        this.logger.debug(`Pending invalidation not flushed yet: ${(e as Error).message}`);
+      } finally {
+        this.flushing = null;
+      }
+    })();
+    return this.flushing;
+  }
+
+  // ---- bulk --------------------------------------------------------------------------------
+
+  /** Loads users from the database in id batches and writes each batch with one pipeline. */
+  async warm(request: WarmRequest = {}, onProgress?: (p: WarmProgress) => void): Promise<WarmResult> {
+    const started = performance.now();
+    const batchSize = request.batchSize ?? this.caching.warmBatchSize;
+    const batchesOf = this.users.iterateBatches({ fromId: request.fromId, toId: request.toId, batchSize });
+    let warmed = 0;
+    let batches = 0;
+    for (;;) {
+      const mark = this.writes.mark();
+      const next = await batchesOf.next();
+      if (next.done) break;
+      // Skip users written meanwhile (their write already updated Redis) and keys still pending.
+      const fresh = next.value.filter((u) => !this.writes.writtenSince(u.id, mark) && !this.pending.has(this.keys.user(u.id)));
+      await this.orRedisUnavailable(() =>
+        this.viaRedis(async (c) => {
+          const pipeline = c.pipeline();
+          for (const u of fresh) {
+            pipeline.set(this.keys.user(u.id), JSON.stringify(u), 'EX', this.keys.ttlSeconds());
+            pipeline.set(this.keys.email(u.email), String(u.id), 'EX', this.keys.ttlSeconds());
+          }
+          const failed = (await pipeline.exec())?.find(([err]) => err);
+          if (failed) throw failed[0];
+        }),
+      );
+      warmed += fresh.length;
+      batches++;
+      onProgress?.({ warmed, batches, lastId: next.value[next.value.length - 1].id });
+    }
+    return { warmed, batches, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /** Deletes every key under the prefix with SCAN + UNLINK (never KEYS, which blocks Redis). */
+  async clear(): Promise<ClearResult> {
+    const snapshot = this.pending.snapshot();
+    const pattern = this.keys.pattern();
+    let cursor = '0';
+    let deleted = 0;
+    do {
+      const [nextCursor, keys] = await this.orRedisUnavailable(() => this.viaRedis((c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT)));
+      cursor = nextCursor;
+      if (keys.length > 0) deleted += await this.orRedisUnavailable(() => this.viaRedis((c) => c.unlink(...keys)));
+    } while (cursor !== '0');
+    // Every key is gone, so the ones pending before the scan are invalidated too.
+    this.pending.clearIfUnchanged(snapshot);
+    return { deleted };
+  }
+
+  stats(): CacheStats {
+    const c = this.counters;
+    const answered = c.hits + c.negativeHits + c.misses;
+    return {
+      ...c,
+      pendingInvalidations: this.pending.size,
+      hitRate: answered === 0 ? 0 : Math.round(((c.hits + c.negativeHits) / answered) * 10_000) / 10_000,
+      breaker: { state: this.breaker.state, transitions: this.breaker.history() },
+    };
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  /** One Redis call through the breaker, on the client current at call time. */
+  private async viaRedis<T>(command: (client: Redis) => Promise<T>): Promise<T> {
+    try {
+      return await this.breaker.execute(() => command(this.redis.client));
+    } catch (e) {
+      if (!(e instanceof BrokenCircuitError)) this.counters.redisErrors++;
+      throw e;
+    }
+  }
+
+  private async orRedisUnavailable<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      const reason = e instanceof BrokenCircuitError ? 'the circuit breaker is open' : (e as Error).message;
+      throw new AppError(ERROR_CODES.REDIS_UNAVAILABLE, 503, `Redis unavailable: ${reason}`);
+    }
+  }
+
+  private async warmWhenStoresAreUp(): Promise<void> {
+    try {
+      await this.database.whenConnected(60_000);
+      if (!this.redis.isReady()) await new Promise<void>((resolve) => this.redis.events.once('ready', resolve));
+      const result = await this.warm();
+      this.logger.log(`Warmed ${result.warmed} users in ${result.durationMs} ms (${result.batches} batches)`);
+    } catch (e) {
+      this.logger.warn(`Cache warm at boot skipped: ${(e as Error).message}`);
+    }
+  }
+}
