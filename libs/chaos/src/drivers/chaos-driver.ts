@@ -28,8 +28,11 @@ export interface ChaosDriver {
   unpause(id: string): Promise<void>;
   /** The last `tail` lines of output, oldest first. */
   logs(id: string, tail: number): Promise<LogLine[]>;
-  /** New lines as they are written, across stops and restarts, until close(). */
-  followLogs(id: string, onLine: (l: LogLine) => void): LogFollower;
+  /**
+   * New lines as they are written, across stops and restarts, until close(). May throw at once for
+   * an unknown id; a failure found later (a refused or removed target, a lost engine) goes to onError.
+   */
+  followLogs(id: string, onLine: (l: LogLine) => void, onError?: (e: Error) => void): LogFollower;
 }
 
 export function targetNotFound(id: string, driver: ChaosDriverName): AppError {

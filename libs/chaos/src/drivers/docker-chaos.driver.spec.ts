@@ -52,7 +52,9 @@ describe('DockerChaosDriver (real Docker engine)', () => {
       expect(err.message).toContain(unlabelled.name);
       expect(err.message).toContain('resilience-lab.chaos=true');
     }
-    expect(await pingOnce(unlabelled.port)).toBe('PONG');
+    const followError = await new Promise<Error>((resolve) => driver.followLogs(unlabelled.id, () => undefined, resolve));
+    expect(followError).toMatchObject({ statusCode: 403, code: 'TARGET_NOT_CHAOS_ENABLED' });
+    expect(await pingOnce(unlabelled.port)).toBe('PONG'); // untouched
     await expect(driver.stop('rrl-no-such-container')).rejects.toMatchObject({ statusCode: 404, code: 'TARGET_NOT_FOUND' });
   });
 

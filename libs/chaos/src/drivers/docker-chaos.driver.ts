@@ -113,17 +113,20 @@ export class DockerChaosDriver implements ChaosDriver {
     return lines.slice(-tail).map(({ rawTs: _, ...l }) => l);
   }
 
-  /** The label check and the attachment happen asynchronously; a refused or unknown id yields no lines. */
-  followLogs(id: string, onLine: (l: LogLine) => void): LogFollower {
+  /** The label check and the attachment are asynchronous: a refused or unknown id goes to onError. */
+  followLogs(id: string, onLine: (l: LogLine) => void, onError: (e: Error) => void = () => undefined): LogFollower {
     let follower: DockerLogFollower | null = null;
     let closed = false;
     this.require(id)
       .then(async (info) => {
         if (closed) return;
-        follower = new DockerLogFollower(this.docker, info.Id, onLine);
+        follower = new DockerLogFollower(this.docker, info.Id, onLine, onError);
         await follower.open();
       })
-      .catch(() => follower?.close());
+      .catch((e: Error) => {
+        follower?.close();
+        if (!closed) onError(e);
+      });
     return { close: () => ((closed = true), follower?.close()) };
   }
 

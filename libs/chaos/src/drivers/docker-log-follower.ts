@@ -34,6 +34,7 @@ export class DockerLogFollower implements LogFollower {
     private readonly docker: Docker,
     private readonly containerId: string,
     private readonly onLine: (l: LogLine) => void,
+    private readonly onError: (e: Error) => void,
   ) {}
 
   /** Subscribes to events first, so a start that happens while attaching is not missed. */
@@ -44,7 +45,7 @@ export class DockerLogFollower implements LogFollower {
 
   close(): void {
     this.closed = true;
-    this.logStream?.destroy();
+    this.detach();
     this.events?.destroy();
   }
 
@@ -55,7 +56,7 @@ export class DockerLogFollower implements LogFollower {
     this.events = events;
     unref(events);
     let buf = '';
-    events.on('error', () => undefined);
+    events.on('error', (e) => this.closed || this.onError(e));
     events.on('data', (chunk: Buffer) => {
       const lines = (buf + chunk.toString('utf8')).split('\n');
       buf = lines.pop() ?? '';
@@ -64,19 +65,19 @@ export class DockerLogFollower implements LogFollower {
   }
 
   private onEvent(e: { status?: string; Action?: string }): void {
-    if ((e.Action ?? e.status) === 'start') this.attach().catch(() => undefined);
+    if ((e.Action ?? e.status) === 'start') this.attach().catch((err: Error) => this.closed || this.onError(err));
   }
 
   private async attach(): Promise<void> {
     if (this.closed) return;
-    this.logStream?.destroy();
+    this.detach();
     const container = this.docker.getContainer(this.containerId);
     const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: asSince(this.resumeAt) as never })) as unknown as Readable;
     if (this.closed) return void stream.destroy();
-    this.logStream?.destroy();
+    this.detach(); // two start events in a row: the later attachment wins
     this.logStream = stream;
     unref(stream);
-    stream.on('error', () => undefined);
+    stream.on('error', (e) => stream === this.logStream && !this.closed && this.onError(e));
     demuxLogLines(this.docker.modem.demuxStream.bind(this.docker.modem), stream, ({ rawTs, ...line }) => {
       if (rawTs) {
         const next = nanos(sinceAfter(rawTs));
@@ -85,5 +86,12 @@ export class DockerLogFollower implements LogFollower {
       }
       this.onLine(line);
     });
+  }
+
+  /** Drops the current attachment; its errors are no longer reported. */
+  private detach(): void {
+    const stream = this.logStream;
+    this.logStream = null;
+    stream?.destroy();
   }
 }

@@ -76,9 +76,11 @@ export class ProcessChaosDriver implements ChaosDriver {
     return this.get(id).process.recentLogs(tail);
   }
 
-  /** The process object outlives its child processes, so one listener sees every run. */
+  /**
+   * The process object outlives its child processes, so one listener sees every run. Throws at
+   * once for an unknown id; nothing can fail later, so there is no onError.
+   */
   followLogs(id: string, onLine: (l: LogLine) => void): LogFollower {
-    // Throws at once for an unknown id: there is nothing asynchronous to wait for here.
     const { process } = this.get(id);
     process.on('log', onLine);
     return { close: () => process.off('log', onLine) };
