@@ -288,15 +288,16 @@ function discardClient(client: Redis): void {
 
 /** QUIT when connected (pending replies drain), else close the socket; resolves once closed. */
 async function closeClient(client: Redis, graceMs: number): Promise<void> {
-  if (client.status === 'end') return;
+  if (client.status === 'ready') await client.quit().catch(() => undefined);
+  // Between attempts ioredis only clears its reconnect timer: no socket, and no 'end' follows.
+  const waitForEnd = client.status !== 'end' && client.status !== 'reconnecting';
   let backstop: NodeJS.Timeout | undefined;
   const ended = new Promise<void>((resolve) => {
     client.once('end', () => resolve());
-    // The forced close after disconnectTimeout (graceMs) always ends it; this is a backstop.
+    // disconnect() destroys the socket after disconnectTimeout (graceMs); this is a backstop.
     backstop = setTimeout(resolve, graceMs * 2 + 100).unref();
   });
-  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-  else client.disconnect();
-  await ended;
+  client.disconnect();
+  if (waitForEnd) await ended;
   clearTimeout(backstop);
 }
