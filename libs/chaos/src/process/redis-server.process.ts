@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
+import { redisAdminCommand } from './redis-command';
 
 export interface RedisServerOptions {
   port?: number;
@@ -16,6 +17,8 @@ export interface RedisServerOptions {
 
 /** A local redis-server on its own port and folder, nothing persisted. */
 export class RedisServerProcess extends ManagedProcess {
+  private livePassword: string | undefined;
+
   private constructor(
     readonly port: number,
     readonly dir: string,
@@ -24,6 +27,28 @@ export class RedisServerProcess extends ManagedProcess {
     binary: string,
   ) {
     super({ name: `redis-${port}`, command: binary, args, readyLine: /Ready to accept connections/ });
+    this.livePassword = password;
+  }
+
+  /** The password the server asks for now: `password`, or what setPassword set until the next start. */
+  get currentPassword(): string | undefined {
+    return this.livePassword;
+  }
+
+  /**
+   * Changes requirepass on the running server (CONFIG SET), as an operator rotating it would:
+   * clients that still use the old one get WRONGPASS on their next AUTH. null removes it. Like a
+   * real server without CONFIG REWRITE, the next start goes back to the startup password.
+   */
+  async setPassword(next: string | null): Promise<void> {
+    await redisAdminCommand({ host: '127.0.0.1', port: this.port }, ['CONFIG', 'SET', 'requirepass', next ?? ''], { password: this.livePassword });
+    this.livePassword = next ?? undefined;
+  }
+
+  override async start(): Promise<void> {
+    const fresh = this.pid === null || this.state === 'exited'; // start() on a live server is a no-op
+    await super.start();
+    if (fresh) this.livePassword = this.password;
   }
 
   static async create(opts: RedisServerOptions = {}): Promise<RedisServerProcess> {

@@ -1,0 +1,31 @@
+import { pingOnce } from '@rrl/testing';
+import { redisAdminCommand } from './redis-command';
+import { RedisServerProcess } from './redis-server.process';
+
+describe('RedisServerProcess.setPassword (real redis-server)', () => {
+  let server: RedisServerProcess;
+  afterAll(() => server?.kill());
+
+  it('rotates the password live; clients with the old one are refused; a restart restores it', async () => {
+    server = await RedisServerProcess.start({ password: 'old-pw' });
+    await server.setPassword('new-pw');
+    expect(server.currentPassword).toBe('new-pw');
+    await expect(pingOnce(server.port, { password: 'old-pw' })).rejects.toThrow(/WRONGPASS|invalid/i);
+    expect(await pingOnce(server.port, { password: 'new-pw' })).toBe('PONG');
+    await server.start(); // already running: nothing changes
+    expect(server.currentPassword).toBe('new-pw');
+    await server.restart();
+    expect(server.currentPassword).toBe('old-pw');
+    expect(await pingOnce(server.port, { password: 'old-pw' })).toBe('PONG');
+    await server.setPassword(null);
+    expect(await pingOnce(server.port)).toBe('PONG');
+  });
+
+  it('redisAdminCommand reports a refused command and changes nothing', async () => {
+    const endpoint = { host: '127.0.0.1', port: server.port };
+    await server.setPassword('pw-2');
+    await expect(redisAdminCommand(endpoint, ['CONFIG', 'SET', 'requirepass', 'hijack'], { password: 'wrong' })).rejects.toThrow(/AUTH failed: WRONGPASS/);
+    await expect(redisAdminCommand(endpoint, ['CONFIG', 'SET', 'no-such-option', '1'], { password: server.currentPassword })).rejects.toThrow(/CONFIG failed/);
+    expect(await pingOnce(server.port, { password: server.currentPassword })).toBe('PONG');
+  });
+});
