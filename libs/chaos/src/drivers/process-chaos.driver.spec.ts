@@ -1,7 +1,8 @@
 import type { LogLine } from '@rrl/contracts';
 import { Redis } from 'ioredis';
 import { pingOnce, waitFor } from '@rrl/testing';
-import { RedisServerProcess } from '../process';
+import mysql from 'mysql2/promise';
+import { MariaDbProcess, RedisServerProcess } from '../process';
 import { ProcessChaosDriver } from './process-chaos.driver';
 
 describe('ProcessChaosDriver (real redis-server processes)', () => {
@@ -95,4 +96,29 @@ describe('ProcessChaosDriver (real redis-server processes)', () => {
     await driver.restart(id, 0);
     expect(lines.filter((l) => /Ready to accept connections/.test(l.line))).toHaveLength(2); // closed: no more lines
   });
+
+  it('drives a MariaDB process as a mysql target: an outage and a recovery on the same port', async () => {
+    const db = await MariaDbProcess.start();
+    try {
+      const target = driver.register(db, 'mysql');
+      expect(target).toMatchObject({ kind: 'mysql', state: 'running', endpoint: { host: '127.0.0.1', port: db.port } });
+      const query = async () => {
+        const conn = await mysql.createConnection({ host: '127.0.0.1', port: db.port, user: 'root', connectTimeout: 1000 });
+        try {
+          const [rows] = await conn.query('SELECT 1 AS one');
+          return rows;
+        } finally {
+          await conn.end();
+        }
+      };
+      expect(await query()).toEqual([{ one: 1 }]);
+      await driver.kill(target.id);
+      await expect(query()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      await driver.start(target.id);
+      expect(await query()).toEqual([{ one: 1 }]);
+    } finally {
+      driver.unregister(db.options.name);
+      await db.kill();
+    }
+  }, 60_000);
 });
