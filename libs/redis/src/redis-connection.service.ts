@@ -105,7 +105,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     this.machine.begin();
     this.connectCurrent();
     // unref: a periodic check must not keep a process alive on its own.
-    this.autoResetTimer = setInterval(() => void this.forceResetIfStuck(), this.config.redis.resilience.autoResetInterval).unref();
+    this.autoResetTimer = setInterval(() => this.checkStuck(), this.config.redis.resilience.autoResetInterval).unref();
   }
 
   /** Quits the client and clears every timer. Idempotent. */
@@ -150,12 +150,27 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     return this.resetting;
   }
 
+  /** Timer-driven check: a failure here is logged, never an unhandled rejection. */
+  private checkStuck(): void {
+    this.forceResetIfStuck().catch((err: unknown) => this.logger.error(`stuck-retry check failed: ${redactSecrets(errorMessage(err), this.secrets)}`));
+  }
+
   private replaceClient(reason: string): RedisResetResult {
     if (this.stopping) return { reset: false, reason: 'connection service is stopped', status: this.status() };
+    if (!this.started) return { reset: false, reason: 'connection service is not started', status: this.status() };
     const old = this.current;
+    let fresh: Redis;
+    try {
+      fresh = this.buildClient();
+    } catch (err) {
+      // E.g. the TLS CA file vanished: keep the old client rather than having none.
+      const message = redactSecrets(errorMessage(err), this.secrets);
+      this.machine.recordError(classifyRedisError(err), message);
+      return { reset: false, reason: `could not build a new client: ${message}`, status: this.status() };
+    }
     this.heartbeat.stop();
     this.clearEndRecovery();
-    this.current = this.buildClient();
+    this.current = fresh;
     discardClient(old);
     this.machine.forcedReset(redactSecrets(reason, this.secrets));
     if (this.started) this.connectCurrent();
@@ -208,7 +223,6 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     this.markProgress();
     this.pendingError = { kind, message };
     this.machine.recordError(kind, message);
-    this.logger.debug(`error (${kind}): ${message} [${this.endpoint}]`);
     if (this.events.listenerCount('error') > 0) this.events.emit('error', { kind, message });
   }
 
@@ -239,7 +253,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message });
     this.clearEndRecovery();
     const delay = backoffDelay(this.machine.attempt, this.config.redis.connection.retryDelay, this.config.redis.connection.maxRetryDelay);
-    this.endRecoveryTimer = setTimeout(() => void this.forceResetIfStuck(), delay).unref();
+    this.endRecoveryTimer = setTimeout(() => this.checkStuck(), delay).unref();
   }
 
   private onHeartbeatTimeout(waitedMs: number): void {

@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
@@ -184,6 +187,25 @@ describe('RedisConnectionService (fake client, fake timers)', () => {
     const result = await service.forceReset('POST /api/redis/reset');
     expect(result).toMatchObject({ reset: true, reason: 'POST /api/redis/reset', status: { state: 'reconnecting', stats: { forcedResets: 1 } } });
     expect(await service.forceResetIfStuck()).toBe(false);
+  });
+
+  it('keeps the current client when a fresh one cannot be built, and says why', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-ca-'));
+    const caFile = path.join(dir, 'ca.crt');
+    fs.writeFileSync(caFile, 'PEM');
+    create({ tls: { enabled: true, caFile } });
+    service.start();
+    fs.rmSync(dir, { recursive: true, force: true });
+    const before = service.client;
+    const result = await service.forceReset('rotate');
+    expect(result).toMatchObject({ reset: false, reason: expect.stringMatching(/could not build a new client: ENOENT/) });
+    expect(service.client).toBe(before);
+  });
+
+  it('does not reset a service that was never started', async () => {
+    create();
+    expect(await service.forceReset('early')).toMatchObject({ reset: false, status: { state: 'idle' } });
+    expect(clients).toHaveLength(1);
   });
 
   it('emits error events only to listeners and never throws without one', () => {
