@@ -64,7 +64,7 @@ describe('RedisConnectionService (fake client, fake timers)', () => {
     clients = [];
     logs = [];
     for (const level of ['log', 'warn', 'error'] as const) {
-      jest.spyOn(Logger.prototype, level).mockImplementation((msg: unknown) => void logs.push(`${level} ${String(msg)}`));
+      jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void logs.push(`${level} ${String(args[0])}`));
     }
     jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
   });

@@ -20,8 +20,8 @@ export function testRedisConfig(port: number, redis: DeepPartial<AppConfig['redi
   });
 }
 
-export function waitForState(service: RedisConnectionService, state: RedisConnectionState, timeoutMs = 10_000): Promise<true> {
-  return waitFor(`redis state ${state} (now ${service.state})`, () => service.state === state, timeoutMs, 10);
+export async function waitForState(service: RedisConnectionService, state: RedisConnectionState, timeoutMs = 10_000): Promise<void> {
+  await waitFor(`redis state ${state} (now ${service.state})`, () => service.state === state, timeoutMs, 10);
 }
 
 /** Collects transitions as they happen (history() is capped; this is not). */
