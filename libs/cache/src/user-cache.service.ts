@@ -283,35 +283,49 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
 
   // ---- bulk --------------------------------------------------------------------------------
 
-  /** Loads users from the database in id batches and writes each batch with one pipeline. */
+  /**
+   * Loads users from the database in id batches and writes each batch with one pipeline; the
+   * next batch is read from the database while the current one is written to Redis.
+   */
   async warm(request: WarmRequest = {}, onProgress?: (p: WarmProgress) => void): Promise<WarmResult> {
     const started = performance.now();
     const batchSize = request.batchSize ?? this.caching.warmBatchSize;
     const batchesOf = this.users.iterateBatches({ fromId: request.fromId, toId: request.toId, batchSize });
+    const fetchNext = () => {
+      const mark = this.writes.mark();
+      return batchesOf.next().then((next) => ({ next, mark }));
+    };
     let warmed = 0;
     let batches = 0;
-    for (;;) {
-      const mark = this.writes.mark();
-      const next = await batchesOf.next();
-      if (next.done) break;
-      // Skip users written meanwhile (their write already updated Redis) and keys still pending.
-      const fresh = next.value.filter((u) => !this.writes.writtenSince(u.id, mark) && !this.pending.has(this.keys.user(u.id)));
-      await this.orRedisUnavailable(() =>
-        this.viaRedis(async (c) => {
-          const pipeline = c.pipeline();
-          for (const u of fresh) {
-            pipeline.set(this.keys.user(u.id), JSON.stringify(u), 'EX', this.keys.ttlSeconds());
-            pipeline.set(this.keys.email(u.email), String(u.id), 'EX', this.keys.ttlSeconds());
-          }
-          const failed = (await pipeline.exec())?.find(([err]) => err);
-          if (failed) throw failed[0];
-        }),
-      );
-      warmed += fresh.length;
-      batches++;
-      onProgress?.({ warmed, batches, lastId: next.value[next.value.length - 1].id });
+    let pending = fetchNext();
+    try {
+      for (;;) {
+        const { next, mark } = await pending;
+        if (next.done) break;
+        pending = fetchNext();
+        // Skip users written meanwhile (their write already updated Redis) and keys still pending.
+        const fresh = next.value.filter((u) => !this.writes.writtenSince(u.id, mark) && !this.pending.has(this.keys.user(u.id)));
+        await this.orRedisUnavailable(() => this.viaRedis((c) => this.writeBatch(c, fresh)));
+        warmed += fresh.length;
+        batches++;
+        onProgress?.({ warmed, batches, lastId: next.value[next.value.length - 1].id });
+      }
+    } finally {
+      // Stop the read-ahead when Redis failed mid-way; its result (or error) is not needed.
+      pending.catch(() => undefined);
+      await batchesOf.return(undefined);
     }
     return { warmed, batches, durationMs: Math.round(performance.now() - started) };
+  }
+
+  private async writeBatch(client: Redis, users: UserDto[]): Promise<void> {
+    const pipeline = client.pipeline();
+    for (const u of users) {
+      pipeline.set(this.keys.user(u.id), JSON.stringify(u), 'EX', this.keys.ttlSeconds());
+      pipeline.set(this.keys.email(u.email), String(u.id), 'EX', this.keys.ttlSeconds());
+    }
+    const failed = (await pipeline.exec())?.find(([err]) => err);
+    if (failed) throw failed[0];
   }
 
   /** Deletes every key under the prefix with SCAN + UNLINK (never KEYS, which blocks Redis). */
