@@ -60,6 +60,7 @@ describe('RedisConnectionService against a real redis-server', () => {
     expect(stats.lastRecoveryMs).toBeGreaterThan(0);
     expect(stats.attempts).toBeGreaterThanOrEqual(5);
     expect(await service.client.ping()).toBe('PONG');
+    console.info(`retry delays ${delays.join(', ')} ms; outage ${stats.lastRecoveryMs} ms over ${stats.attempts} attempts`);
   });
 
   it('boots with nothing listening without throwing, then becomes ready when Redis appears', async () => {
@@ -81,6 +82,13 @@ describe('RedisConnectionService against a real redis-server', () => {
     } finally {
       process.off('unhandledRejection', unhandled);
     }
+  });
+
+  it('reports an unresolvable host as a DNS problem and keeps retrying', async () => {
+    const service = track(RedisConnectionService.create(testRedisConfig(6379, { host: 'no-such-host.invalid' })));
+    service.start();
+    await waitForState(service, 'reconnecting', 5000);
+    expect(service.status().lastError?.kind).toBe('dns');
   });
 
   it('stop() quits the client, ends in "stopped" and is idempotent', async () => {
