@@ -173,7 +173,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     this.current = fresh;
     discardClient(old);
     this.machine.forcedReset(redactSecrets(reason, this.secrets));
-    if (this.started) this.connectCurrent();
+    this.connectCurrent();
     return { reset: true, reason, status: this.status() };
   }
 
