@@ -140,7 +140,9 @@ describe('when both stores are down', () => {
     const lab = await startLab({ redis: { port: redis.port }, mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' } });
     try {
       await waitFor('database connected', async () => (await lab.get('/health/ready')).status === 200, 20_000);
-      const { body: u } = await lab.send<UserDto>('POST', '/api/users', { name: 'Both', email: 'both@example.test' });
+      const created = await lab.send<UserDto>('POST', '/api/users', { name: 'Both', email: 'both@example.test' });
+      expect(created).toMatchObject({ status: 201 });
+      const u = created.body;
       await read(lab, u.id);
       expect((await read(lab, u.id)).source).toBe('redis');
       await redis.kill();

@@ -1,11 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
+import { waitFor } from '@rrl/testing';
 import { createApp } from '../../src/app.factory';
 
 export interface LabOptions {
   redis?: { host?: string; port: number; password?: string; username?: string };
   mysql?: { host: string; port: number; user: string; password: string; database: string };
   overrides?: DeepPartial<AppConfig>;
+  /** Wait until /health/ready is 200 (the database connected and migrated) before returning. Default true. */
+  waitForDatabase?: boolean;
 }
 
 export interface Lab {
@@ -46,6 +49,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
+  if (opts.waitForDatabase !== false) {
+    await waitFor('database connected', async () => (await fetch(`${base}/health/ready`)).status === 200, 30_000);
+  }
   return {
     app,
     config,

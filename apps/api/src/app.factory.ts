@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ManagedProcess } from '@rrl/chaos';
+import type { AppConfig } from '@rrl/config';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { createValidationPipe } from './http/validation.pipe';
+
+/** Built dashboard (apps/dashboard/dist), served at / when present. */
+const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
+
+/** Builds the configured application without listening; main.ts and the e2e tests share it. */
+export async function createApp(config: AppConfig, embedded: ManagedProcess[] = []): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, embedded), adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+
+  const doc = new DocumentBuilder()
+    .setTitle('Redis Resilience Lab')
+    .setDescription('Read-through user cache over Redis and MySQL/SQLite, with connection state, circuit breaker and chaos tooling.')
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'CHAOS_TOKEN, for /api/chaos routes' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+
+  if (fs.existsSync(path.join(DASHBOARD_DIST, 'index.html'))) {
+    await app.register(fastifyStatic, { root: DASHBOARD_DIST, prefix: '/', wildcard: false });
+  }
+  return app;
+}

@@ -1,0 +1,39 @@
+import { Logger } from '@nestjs/common';
+import { ConfigValidationError, loadConfig } from '@rrl/config';
+import { createApp } from './app.factory';
+import { startManagedRedis } from './embedded/managed-redis';
+
+async function bootstrap(): Promise<void> {
+  const logger = new Logger('Bootstrap');
+  let loaded;
+  try {
+    loaded = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigValidationError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const embedded = await startManagedRedis(loaded);
+  const { config } = embedded;
+  try {
+    const app = await createApp(config, embedded.process ? [embedded.process] : []);
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await embedded.process?.stop();
+    throw e;
+  }
+  logger.log(
+    `Listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} ` +
+      `(database: ${config.databaseDriver}, redis: ${config.redisMode} ${config.redis.url ? '(url)' : `${config.redis.host}:${config.redis.port}`}); docs at /docs`,
+  );
+}
+
+// A stray rejection from a driver must never take the service down; log it loudly instead.
+process.on('unhandledRejection', (reason) => new Logger('Process').error(`Unhandled rejection: ${String(reason)}`));
+
+bootstrap().catch((e: unknown) => {
+  new Logger('Bootstrap').error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});
