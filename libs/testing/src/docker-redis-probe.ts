@@ -24,6 +24,9 @@ export async function pingOnce(port: number, opts: PingOnceOptions = {}): Promis
     maxRetriesPerRequest: 0, // fail the PING instead of retrying it across reconnects
     retryStrategy: () => null, // one connection per probe: never reconnect
     enableOfflineQueue: false, // never wait for a connection that is not there
+    // ioredis arms a fallback timer (2 s) on disconnect that nothing clears when the server has
+    // already dropped the socket (e.g. after NOAUTH); a probe has nothing to flush.
+    disconnectTimeout: 100,
   });
   // ioredis rejects connect() with a bare "Connection is closed."; keep the socket's own error
   // (ECONNREFUSED, ECONNRESET...) to reject with instead.
