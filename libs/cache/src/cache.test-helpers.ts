@@ -19,6 +19,7 @@ export interface HarnessOptions {
   redisPort: number;
   /** Omitted: SQLite in memory. */
   mysql?: { host: string; port: number; user: string; password: string; database: string };
+  /** Deep-merged over the harness defaults. */
   overrides?: DeepPartial<AppConfig>;
 }
 
@@ -26,7 +27,7 @@ export interface HarnessOptions {
 export async function startCacheHarness({ redisPort, mysql, overrides = {} }: HarnessOptions): Promise<CacheHarness> {
   const config = loadConfig({
     env: {},
-    overrides: {
+    overrides: merge({
       redis: {
         host: '127.0.0.1',
         port: redisPort,
@@ -35,8 +36,7 @@ export async function startCacheHarness({ redisPort, mysql, overrides = {} }: Ha
       },
       ...(mysql ? { mysql: { ...mysql, queryTimeout: 1000, connectTimeout: 1000 } } : {}),
       sqlite: { file: ':memory:' },
-      ...overrides,
-    } as DeepPartial<AppConfig>,
+    }, overrides as Tree),
   });
   const app = await Test.createTestingModule({
     imports: [AppConfigModule.forRoot({ config }), RedisModule.forRoot(), UsersModule.forRoot(), CacheModule.forRoot()],
@@ -47,6 +47,16 @@ export async function startCacheHarness({ redisPort, mysql, overrides = {} }: Ha
   const redis = app.get(RedisConnectionService);
   await waitFor('redis ready', () => redis.isReady(), 10_000);
   return { app, config, cache: app.get(UserCacheService), users: app.get(UsersRepository), redis, close: () => app.close() };
+}
+
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge, so an override of one nested key keeps the harness's own Redis port and timings. */
+function merge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isTree(v) && isTree(out[k]) ? merge(out[k] as Tree, v) : v;
+  return out;
 }
 
 /** The rejection of `p`, failing the test when it resolves. */

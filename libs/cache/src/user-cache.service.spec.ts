@@ -1,5 +1,5 @@
 import type { ReadOutcome } from '@rrl/contracts';
-import { createTestDatabase, RedisServerProcess, type TestDatabase } from '@rrl/testing';
+import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { seedUsers } from '@rrl/users';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Redis from 'ioredis';
@@ -145,4 +145,31 @@ describe.each(['sqlite', 'mysql'] as const)('UserCacheService over a real redis-
     expect(s.hitRate).toBeGreaterThan(0);
     expect(s.hitRate).toBeLessThanOrEqual(1);
   });
+});
+
+describe('UserCacheService with redis.caching.warmOnBoot', () => {
+  it('loads every user into Redis in the background once both stores are up', async () => {
+    const redisServer = await RedisServerProcess.start();
+    const db = await createTestDatabase();
+    const admin = new Redis({ port: redisServer.port });
+    admin.on('error', () => undefined);
+    try {
+      const seeding = await startCacheHarness({ redisPort: redisServer.port, mysql: db });
+      await seedUsers(seeding.app.get(getDataSourceToken()), { count: 500 });
+      await seeding.close();
+
+      const h = await startCacheHarness({ redisPort: redisServer.port, mysql: db, overrides: { redis: { caching: { warmOnBoot: true } } } });
+      try {
+        // Every user key plus every email mapping.
+        await waitFor('warmed at boot', async () => (await admin.dbsize()) >= 1000, 20_000);
+        expect(await h.cache.get(250)).toMatchObject({ source: 'redis', user: { email: 'user250@example.test' } });
+      } finally {
+        await h.close();
+      }
+    } finally {
+      admin.disconnect();
+      await redisServer.stop();
+      await db.drop();
+    }
+  }, 60_000);
 });
