@@ -17,6 +17,8 @@ import { loadConfig } from '@rrl/config';
 import { compare, measure } from './support';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') as typeof import('../apps/api/src/embedded/lab-runtime');
 
 const USERS = 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
     env: {},
     overrides: { port: 0, host: '127.0.0.1', redis: { host: '127.0.0.1', port: redis.port }, sqlite: { file: ':memory:' }, logging: { level: 'error', pretty: false } },
   });
-  const app = await createApp(config);
+  const app = await createApp(await prepareLabRuntime(config));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const cache = app.get(UserCacheService);
   for (let i = 1; i <= USERS; i++) await cache.create({ name: `Bench ${i}`, email: `bench${i}@example.test`, city: 'Lisbon' });

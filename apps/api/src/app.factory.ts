@@ -4,10 +4,9 @@ import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { ManagedProcess } from '@rrl/chaos';
-import type { AppConfig } from '@rrl/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import type { LabRuntime } from './embedded/lab-runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { createValidationPipe } from './http/validation.pipe';
 
@@ -15,9 +14,10 @@ import { createValidationPipe } from './http/validation.pipe';
 const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
 
 /** Builds the configured application without listening; main.ts and the e2e tests share it. */
-export async function createApp(config: AppConfig, embedded: ManagedProcess[] = []): Promise<NestFastifyApplication> {
+export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplication> {
+  const { config } = runtime;
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, embedded), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CacheModule } from '@rrl/cache';
-import { AppConfigModule, type AppConfig } from '@rrl/config';
+import { AppConfigModule } from '@rrl/config';
 import { HealthModule } from '@rrl/health';
 import { RedisModule } from '@rrl/redis';
 import { UsersModule } from '@rrl/users';
@@ -8,14 +8,15 @@ import { LoggerModule } from 'nestjs-pino';
 import { CacheController } from './http/cache.controller';
 import { RedisController } from './http/redis.controller';
 import { UsersController } from './http/users.controller';
-import { EMBEDDED_PROCESSES, EmbeddedProcessesShutdown } from './embedded/embedded-processes';
+import type { LabRuntime } from './embedded/lab-runtime';
+import { LAB_RUNTIME, LabRuntimeShutdown } from './embedded/lab-runtime.provider';
 import { loggerParams } from './logger';
-import type { ManagedProcess } from '@rrl/chaos';
 
 /** Composes the libraries; holds no logic of its own. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, embedded: ManagedProcess[] = []): DynamicModule {
+  static forRoot(runtime: LabRuntime): DynamicModule {
+    const { config } = runtime;
     return {
       module: AppModule,
       imports: [
@@ -27,7 +28,7 @@ export class AppModule {
         HealthModule.forRoot({ gracefulShutdownMs: config.shutdownGraceMs }),
       ],
       controllers: [UsersController, CacheController, RedisController],
-      providers: [{ provide: EMBEDDED_PROCESSES, useValue: embedded }, EmbeddedProcessesShutdown],
+      providers: [{ provide: LAB_RUNTIME, useValue: runtime }, LabRuntimeShutdown],
     };
   }
 }

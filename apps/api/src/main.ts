@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigValidationError, loadConfig } from '@rrl/config';
 import { createApp } from './app.factory';
-import { startManagedRedis } from './embedded/managed-redis';
+import { prepareLabRuntime, releaseLabRuntime } from './embedded/lab-runtime';
 
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
@@ -15,13 +15,13 @@ async function bootstrap(): Promise<void> {
     }
     throw e;
   }
-  const embedded = await startManagedRedis(loaded);
-  const { config } = embedded;
+  const runtime = await prepareLabRuntime(loaded);
+  const { config } = runtime;
   try {
-    const app = await createApp(config, embedded.process ? [embedded.process] : []);
+    const app = await createApp(runtime);
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
-    await embedded.process?.stop();
+    await releaseLabRuntime(runtime);
     throw e;
   }
   logger.log(

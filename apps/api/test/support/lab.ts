@@ -2,17 +2,21 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 import { waitFor } from '@rrl/testing';
 import { createApp } from '../../src/app.factory';
+import { prepareLabRuntime, type LocalTarget } from '../../src/embedded/lab-runtime';
 
 export interface LabOptions {
   redis?: { host?: string; port: number; password?: string; username?: string };
   mysql?: { host: string; port: number; user: string; password: string; database: string };
   overrides?: DeepPartial<AppConfig>;
+  /** Local processes (the test's redis-server / mariadbd) offered to the chaos process driver. */
+  targets?: LocalTarget[];
   /** Wait until /health/ready is 200 (the database connected and migrated) before returning. Default true. */
   waitForDatabase?: boolean;
 }
 
 export interface Lab {
   app: NestFastifyApplication;
+  /** The config the app runs with (after the runtime pointed it at a proxy, if enabled). */
   config: AppConfig;
   url: string;
   get<T = unknown>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
@@ -45,7 +49,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       ...opts.overrides,
     } as DeepPartial<AppConfig>,
   });
-  const app = await createApp(config);
+  const runtime = await prepareLabRuntime(config, opts.targets ?? []);
+  const app = await createApp(runtime);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
@@ -54,7 +59,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   }
   return {
     app,
-    config,
+    config: runtime.config,
     url: base,
     async get<T>(path: string) {
       const res = await fetch(base + path);
