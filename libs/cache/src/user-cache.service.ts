@@ -124,24 +124,23 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** The email key maps to an id; the user found through it must still have that email. */
   private async lookupByEmail(email: string): Promise<Lookup> {
-    const mapped = await this.readRedis(this.keys.email(email));
-    if (mapped.kind === 'hit') {
-      const viaId = await this.readRedis(this.keys.user(Number(mapped.raw)));
-      if (viaId.kind === 'hit' && viaId.raw !== NOT_FOUND_MARKER) {
-        const user = JSON.parse(viaId.raw) as UserDto;
-        if (user.email.toLowerCase() === email.toLowerCase()) {
-          this.counters.hits++;
-          return { user, source: 'redis' };
-        }
+    let redis = await this.readRedis(this.keys.email(email));
+    if (redis.kind === 'hit') {
+      redis = await this.readRedis(this.keys.user(Number(redis.raw)));
+      const user = redis.kind === 'hit' && redis.raw !== NOT_FOUND_MARKER ? (JSON.parse(redis.raw) as UserDto) : null;
+      if (user && user.email.toLowerCase() === email.toLowerCase()) {
+        this.counters.hits++;
+        return { user, source: 'redis' };
       }
     }
     this.counters.misses++;
     this.counters.dbReads++;
     const mark = this.writes.mark();
-    const user = await this.fromDatabase(this.users.findByEmail(email), mapped);
+    const user = await this.fromDatabase(this.users.findByEmail(email), redis);
     if (user && !this.writes.writtenSince(user.id, mark)) {
       this.fill(this.keys.user(user.id), user);
-      this.fill(this.keys.email(email), user.id);
+      // Overwrite: a mapping left by an email change would otherwise send every lookup to the database until it expires.
+      this.fill(this.keys.email(email), user.id, { overwrite: true });
     }
     return { user, source: 'mysql' };
   }
@@ -175,12 +174,13 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /** Read-populate: SET NX so it never overwrites what a write put there; not awaited. */
-  private fill(key: string, value: UserDto | number | null): void {
+  private fill(key: string, value: UserDto | number | null, { overwrite = false } = {}): void {
     if (this.pending.has(key) || this.breaker.isRejecting()) return;
     if (value === null && this.caching.negativeTtl === 0) return;
     const ttl = value === null ? this.caching.negativeTtl : this.keys.ttlSeconds();
     const raw = value === null ? NOT_FOUND_MARKER : JSON.stringify(value);
-    this.viaRedis((c) => c.set(key, raw, 'EX', ttl, 'NX')).catch(() => undefined);
+    const set = (c: Redis) => (overwrite ? c.set(key, raw, 'EX', ttl) : c.set(key, raw, 'EX', ttl, 'NX'));
+    this.viaRedis(set).catch(() => undefined);
   }
 
   private async observeRead(lookup: () => Promise<Lookup>, notFound: () => AppError): Promise<UserReadResult> {
