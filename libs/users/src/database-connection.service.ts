@@ -107,8 +107,7 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
     if (this.stopped || this.isConnected()) return;
     this.attempts++;
     try {
-      if (this.config.databaseDriver === 'mysql') await this.ensureMysqlDatabase();
-      await this.dataSource.initialize();
+      await this.initializeCreatingDatabase();
       this.connectedAt = new Date();
       this.lastError = null;
       this.logger.log(`Connected to ${this.describe()} after ${this.attempts} attempt(s); migrations applied`);
@@ -122,8 +121,24 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
     }
   }
 
-  /** Connects without a database first so a fresh server (or the default resilience_lab) just works. */
-  private async ensureMysqlDatabase(): Promise<void> {
+  /**
+   * A fresh server (or the default resilience_lab) just works: when MySQL says the database does
+   * not exist, create it and connect again. Only then, so an account without CREATE privilege
+   * can still use a database that is already there.
+   */
+  private async initializeCreatingDatabase(): Promise<void> {
+    try {
+      await this.dataSource.initialize();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ER_BAD_DB_ERROR') throw e;
+      await this.createMysqlDatabase();
+      this.logger.log(`Created database ${this.config.mysql.database}`);
+      await this.dataSource.initialize();
+    }
+  }
+
+  /** Connects without selecting a database, which does not exist yet. */
+  private async createMysqlDatabase(): Promise<void> {
     const { host, port, user, password, database, connectTimeout } = this.config.mysql;
     const conn = await mysql.createConnection({ host: host ?? '127.0.0.1', port, user, password, connectTimeout });
     try {
