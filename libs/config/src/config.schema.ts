@@ -42,6 +42,8 @@ export const configSchema = z.object({
       heartbeatInterval: ms,
       heartbeatTimeout: ms,
       keepAlive: int(0),
+      /** Batch commands issued in the same event-loop tick into one write (ioredis enableAutoPipelining). */
+      autoPipelining: bool,
     }),
     caching: z.object({
       /** Seconds. */

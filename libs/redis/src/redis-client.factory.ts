@@ -116,8 +116,9 @@ export function buildRedisOptions(config: AppConfig, hooks: RedisClientHooks): R
     noDelay: true,
     // Wait for "loading:0" after a restart with persistence before declaring ready.
     enableReadyCheck: true,
-    // Commands go out one by one; auto-pipelining would batch unrelated requests' timeouts.
-    enableAutoPipelining: false,
+    // Concurrent requests' GETs issued in the same tick share one socket write (ioredis default
+    // off). Each command keeps its own commandTimeout, so a batch fails no slower than one command.
+    enableAutoPipelining: c.autoPipelining,
     // No socketTimeout: the heartbeat owns half-open detection so it can be reported as such.
     socketTimeout: undefined,
     // RESP3 is ioredis 6's default; HELLO carries AUTH, so credentials are checked in one round trip.
