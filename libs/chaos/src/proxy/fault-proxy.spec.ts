@@ -60,13 +60,14 @@ describe('FaultProxy (real redis-server, real ioredis clients)', () => {
     await c.connect();
     const base = await rtt(c);
     await proxy.setToxic({ name: 'slow', type: 'latency', latencyMs: 200 });
-    expect(await rtt(c)).toBeGreaterThanOrEqual(base + 2 * 200 - 20); // both directions by default
+    expect(base).toBeLessThan(200);
+    expect(await rtt(c)).toBeGreaterThanOrEqual(2 * 200 - 5); // both directions by default (-5: ms timer rounding)
     await proxy.setToxic({ name: 'slow', type: 'latency', latencyMs: 200, direction: 'downstream' });
     const oneWay = await rtt(c);
-    expect(oneWay).toBeGreaterThanOrEqual(190);
+    expect(oneWay).toBeGreaterThanOrEqual(200 - 5);
     expect(oneWay).toBeLessThan(400 + 300); // one direction only (generous bound: shared CPU)
     await proxy.removeToxic('slow');
-    expect(await rtt(c)).toBeLessThan(200);
+    expect(await rtt(c)).toBeLessThan(300); // back to normal (bound loose for a shared CPU)
   });
 
   it('latency with jitter keeps byte order', async () => {
@@ -90,7 +91,7 @@ describe('FaultProxy (real redis-server, real ioredis clients)', () => {
     await expect(c.ping()).rejects.toThrow(/timed out/i);
     expect(c.status).toBe('ready'); // the client still believes it is connected: half-open
     expect(proxy.stats().connectionsOpen).toBe(1);
-    await expect(pingOnce(proxy.port, { timeoutMs: 300 })).rejects.toThrow(/timed out/i); // new connections too
+    await expect(pingOnce(proxy.port, { timeoutMs: 300 })).rejects.toThrow(/timed out|ETIMEDOUT/i); // new connections too
     await proxy.removeToxic('void');
     expect(await pingOnce(proxy.port)).toBe('PONG');
   });
