@@ -72,9 +72,8 @@ export class UsersRepository {
 
   async create(input: CreateUserInput): Promise<UserDto> {
     const entity = this.users.create({ company: null, city: null, country: null, active: true, ...pickWritable(input) });
-    const saved = await this.run(() => this.users.save(entity), input.email);
-    // Re-read so createdAt/updatedAt are the database's values, identical to what later reads return.
-    return this.getById(saved.id);
+    // TypeORM reads the generated id and timestamps back after the INSERT: no extra query needed.
+    return toUserDto(await this.run(() => this.users.save(entity), input.email));
   }
 
   async update(id: number, input: UpdateUserInput): Promise<UserDto> {
