@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { BrokenCircuitError } from 'cockatiel';
 import { RedisCircuitBreaker, type RedisBreakerOptions } from './redis-circuit-breaker';
 
@@ -23,6 +24,8 @@ async function call(breaker: RedisCircuitBreaker, fn: () => Promise<string>): Pr
 
 describe('RedisCircuitBreaker', () => {
   let breaker: RedisCircuitBreaker;
+
+  beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
     jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
