@@ -83,6 +83,12 @@ export const configSchema = z.object({
     token: nullableString,
     docker: z.object({ socketPath: z.string().min(1), host: nullableString }),
     proxy: z.object({ enabled: bool, listenPort: port }),
+    /** Reads per second a running scenario issues itself (UserCacheService.get over `ids` existing users); 0 disables. */
+    probe: z.object({ readsPerSecond: int(0, 1000), ids: int(1, 10_000) }),
+    /** After the target is back, how long a run waits for the app to read from Redis again before it ends anyway. */
+    recoveryTimeoutMs: ms,
+    /** Longest accepted duration/downtime parameter: a forgotten run cannot keep a store down for hours. */
+    maxDurationMs: ms,
   }),
   logging: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
