@@ -2,19 +2,12 @@ import type { Readable } from 'node:stream';
 import type { LogLine } from '@rrl/contracts';
 import type Docker from 'dockerode';
 import type { LogFollower } from './chaos-driver';
-import { demuxLogLines, sinceAfter } from './docker-log-lines';
+import { demuxLogLines, formatSince, timestampNanos } from './docker-log-lines';
 
 /** Lets the process exit while a follow stream is open: a log tail must not keep Node alive. */
 function unref(stream: Readable): void {
   (stream as Readable & { socket?: { unref(): void } }).socket?.unref();
 }
-
-/** Nanoseconds since the epoch from Docker's "seconds.nanoseconds". */
-const nanos = (since: string) => {
-  const [s, f = ''] = since.split('.');
-  return BigInt(s) * 1_000_000_000n + BigInt(f.padEnd(9, '0').slice(0, 9));
-};
-const asSince = (n: bigint) => `${n / 1_000_000_000n}.${String(n % 1_000_000_000n).padStart(9, '0')}`;
 
 /**
  * Follows a container's logs across stops and restarts. A Docker follow stream ends when the
@@ -72,17 +65,17 @@ export class DockerLogFollower implements LogFollower {
     if (this.closed) return;
     this.detach();
     const container = this.docker.getContainer(this.containerId);
-    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: asSince(this.resumeAt) as never })) as unknown as Readable;
+    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: formatSince(this.resumeAt) as never })) as unknown as Readable;
     if (this.closed) return void stream.destroy();
     this.detach(); // two start events in a row: the later attachment wins
     this.logStream = stream;
     unref(stream);
     stream.on('error', (e) => stream === this.logStream && !this.closed && this.onError(e));
     demuxLogLines(this.docker.modem.demuxStream.bind(this.docker.modem), stream, ({ rawTs, ...line }) => {
-      if (rawTs) {
-        const next = nanos(sinceAfter(rawTs));
-        if (next <= this.resumeAt) return; // already delivered by the previous attachment
-        this.resumeAt = next;
+      const at = timestampNanos(rawTs);
+      if (at !== null) {
+        if (at < this.resumeAt) return; // already delivered by the previous attachment
+        this.resumeAt = at + 1n;
       }
       this.onLine(line);
     });

@@ -55,15 +55,15 @@ export function parseLogBuffer(demux: Demux, body: Buffer): Promise<DockerLogLin
   });
 }
 
-/**
- * Docker's `since` for "strictly after this line": its UNIX time as seconds.nanoseconds plus
- * one nanosecond (the engine keeps entries whose time is not before `since`).
- */
-export function sinceAfter(rawTs: string): string {
+/** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fraction digits; null if it is not one. */
+export function timestampNanos(rawTs: string): bigint | null {
   const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rawTs);
-  if (!m) return String(Math.floor(Date.now() / 1000));
-  const seconds = BigInt(Date.parse(`${m[1]}${m[3]}`) / 1000);
-  const nanos = BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9)) + 1n;
-  const total = seconds * 1_000_000_000n + nanos;
-  return `${total / 1_000_000_000n}.${String(total % 1_000_000_000n).padStart(9, '0')}`;
+  const ms = m ? Date.parse(`${m[1]}${m[3]}`) : NaN;
+  if (!m || Number.isNaN(ms)) return null;
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9));
+}
+
+/** Docker's `since` query value (UNIX seconds.nanoseconds): the engine keeps entries not before it. */
+export function formatSince(nanos: bigint): string {
+  return `${nanos / 1_000_000_000n}.${String(nanos % 1_000_000_000n).padStart(9, '0')}`;
 }
