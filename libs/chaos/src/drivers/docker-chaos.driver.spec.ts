@@ -118,6 +118,20 @@ describe('DockerChaosDriver (real Docker engine)', () => {
     }
   }, 30_000);
 
+  it('stop and kill also work on a paused container', async () => {
+    await driver.pause(target.id);
+    const t0 = Date.now();
+    await driver.stop(target.id);
+    expect(Date.now() - t0).toBeLessThan(2000); // thawed first: no wait for the stop timeout
+    expect(await state()).toBe('stopped');
+    await driver.start(target.id);
+    await driver.pause(target.id);
+    await driver.kill(target.id);
+    expect(await state()).toBe('exited');
+    await driver.start(target.id);
+    expect(await waitFor('PONG after start', () => pingOnce(target.port).catch(() => null))).toBe('PONG');
+  }, 30_000);
+
   it('refuses to pause a stopped container with 409', async () => {
     await driver.stop(target.id);
     await expect(driver.pause(target.id)).rejects.toMatchObject({ statusCode: 409 });
