@@ -14,6 +14,8 @@ import { Redis } from 'ioredis';
 import { UserCacheService } from '@rrl/cache';
 import { RedisServerProcess } from '@rrl/chaos';
 import { loadConfig } from '@rrl/config';
+import { DatabaseConnectionService } from '@rrl/users';
+import { RedisConnectionService } from '@rrl/redis';
 import { compare, measure } from './support';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -39,6 +41,9 @@ async function main(): Promise<void> {
   });
   const app = await createApp(await prepareLabRuntime(config));
   await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.get(DatabaseConnectionService).whenConnected();
+  const connection = app.get(RedisConnectionService);
+  if (!connection.isReady()) await new Promise((r) => connection.events.once('ready', () => r(undefined)));
   const cache = app.get(UserCacheService);
   for (let i = 1; i <= USERS; i++) await cache.create({ name: `Bench ${i}`, email: `bench${i}@example.test`, city: 'Lisbon' });
   await cache.warm({});
