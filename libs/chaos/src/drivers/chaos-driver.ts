@@ -35,6 +35,32 @@ export interface ChaosDriver {
   followLogs(id: string, onLine: (l: LogLine) => void, onError?: (e: Error) => void): LogFollower;
 }
 
+/** Network partitions: only Docker can take a target off its networks (`docker network disconnect`). */
+export interface NetworkChaos {
+  /** Cuts the target off; clients' packets go nowhere. Idempotent. */
+  networkDisconnect(id: string): Promise<void>;
+  /** Heals a partition made by networkDisconnect. Idempotent. */
+  networkConnect(id: string): Promise<void>;
+}
+
+/** Live credential changes on a Redis target (CONFIG SET requirepass): the auth-failure fault. */
+export interface RedisAuthChaos {
+  /**
+   * Makes the server ask for `next` (null: no password) from now on; open connections stay
+   * authenticated, new ones with the old password get WRONGPASS. Like a real server without
+   * CONFIG REWRITE, the target's next start brings its configured password back.
+   */
+  setRedisPassword(id: string, next: string | null): Promise<void>;
+}
+
+export function supportsNetworkChaos(driver: ChaosDriver): driver is ChaosDriver & NetworkChaos {
+  return typeof (driver as Partial<NetworkChaos>).networkDisconnect === 'function';
+}
+
+export function supportsRedisAuthChaos(driver: ChaosDriver): driver is ChaosDriver & RedisAuthChaos {
+  return typeof (driver as Partial<RedisAuthChaos>).setRedisPassword === 'function';
+}
+
 export function targetNotFound(id: string, driver: ChaosDriverName): AppError {
   return new AppError(ERROR_CODES.TARGET_NOT_FOUND, 404, `no ${driver} chaos target '${id}'`);
 }

@@ -13,6 +13,7 @@ import {
   waitFor,
   type RunningContainer,
 } from '@rrl/testing';
+import { supportsRedisAuthChaos } from './chaos-driver';
 import { DockerChaosDriver } from './docker-chaos.driver';
 
 const exec = promisify(execFile);
@@ -171,6 +172,24 @@ describe('DockerChaosDriver (real Docker engine)', () => {
     await expect(pingOnce(target.port, { timeoutMs: 500 })).rejects.toThrow();
     await driver.networkConnect(target.id);
     expect(await waitFor('PONG after reconnect', () => pingOnce(target.port).catch(() => null), 10_000)).toBe('PONG');
+  }, 30_000);
+
+  it('rotates a Redis password live; a restart brings the configured one back', async () => {
+    const guarded = await runLabelledRedis({ name: uniqueContainerName('rrl-chaos-auth'), password: 'pw-1' });
+    try {
+      expect(supportsRedisAuthChaos(driver)).toBe(true);
+      await driver.setRedisPassword(guarded.id, 'pw-2');
+      await expect(pingOnce(guarded.port, { password: 'pw-1' })).rejects.toThrow(/WRONGPASS/);
+      expect(await pingOnce(guarded.port, { password: 'pw-2' })).toBe('PONG');
+      await driver.setRedisPassword(guarded.id, 'pw-3'); // the driver knows the current one
+      expect(await pingOnce(guarded.port, { password: 'pw-3' })).toBe('PONG');
+      await driver.restart(guarded.id, 0);
+      await waitFor('PONG with the configured password', () => pingOnce(guarded.port, { password: 'pw-1' }).catch(() => null));
+      await driver.setRedisPassword(guarded.id, null); // after a restart it starts from --requirepass again
+      expect(await pingOnce(guarded.port)).toBe('PONG');
+    } finally {
+      await removeContainer(guarded.id);
+    }
   }, 30_000);
 
   it('an open follow stream does not keep Node alive', async () => {

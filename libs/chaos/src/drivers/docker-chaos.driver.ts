@@ -1,6 +1,7 @@
 import { AppError, ERROR_CODES, type ChaosTarget, type ChaosTargetKind, type ChaosTargetState, type LogLine } from '@rrl/contracts';
 import type Docker from 'dockerode';
-import { targetNotFound, notRunning, type ChaosDriver, type LogFollower } from './chaos-driver';
+import { redisAdminCommand } from '../process';
+import { targetNotFound, notRunning, type ChaosDriver, type LogFollower, type NetworkChaos, type RedisAuthChaos } from './chaos-driver';
 import { createDockerClient, dockerStatus, isEngineUnreachable, type DockerConnectionOptions } from './docker-client';
 import { DockerLogFollower } from './docker-log-follower';
 import { parseLogBuffer } from './docker-log-lines';
@@ -21,6 +22,12 @@ interface DetachedNetwork {
   aliases?: string[];
 }
 
+/** A password set by setRedisPassword, valid while the container's run that got it lasts. */
+interface LivePassword {
+  password: string | null;
+  startedAt: string;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DEFAULT_PORTS: Partial<Record<ChaosTargetKind, string>> = { redis: '6379/tcp', mysql: '3306/tcp' };
 
@@ -31,6 +38,13 @@ function kindOf(info: Docker.ContainerInspectInfo): ChaosTargetKind {
   if (/redis|valkey|keydb/.test(image)) return 'redis';
   if (/mysql|mariadb|percona/.test(image)) return 'mysql';
   return 'other';
+}
+
+/** The password a container was started with (`--requirepass` in its command), if any. */
+function configuredPassword(info: Docker.ContainerInspectInfo): string | null {
+  const args = [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])];
+  const at = args.indexOf('--requirepass');
+  return at >= 0 ? (args[at + 1] ?? null) : null;
 }
 
 function stateOf({ State: s }: Docker.ContainerInspectInfo): ChaosTargetState {
@@ -47,11 +61,12 @@ function stateOf({ State: s }: Docker.ContainerInspectInfo): ChaosTargetState {
  * Chaos on Docker containers (dockerode stays behind this class). Acts only on containers
  * labelled resilience-lab.chaos=true; stop and start are idempotent (Docker's 304 = already so).
  */
-export class DockerChaosDriver implements ChaosDriver {
+export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthChaos {
   readonly name = 'docker' as const;
   private readonly docker: Docker;
   private readonly stopTimeoutSec: number;
   private readonly detached = new Map<string, DetachedNetwork[]>();
+  private readonly livePasswords = new Map<string, LivePassword>();
 
   constructor(options: DockerChaosDriverOptions = {}) {
     this.docker = createDockerClient(options);
@@ -154,6 +169,27 @@ export class DockerChaosDriver implements ChaosDriver {
       await this.call(() => this.docker.getNetwork(net.name).connect({ Container: info.Id, EndpointConfig }), id);
     }
     this.detached.delete(info.Id);
+  }
+
+  /**
+   * CONFIG SET requirepass through the published port. The current password is the last one set
+   * here during this run of the container, else the `--requirepass` it was started with.
+   */
+  async setRedisPassword(id: string, next: string | null): Promise<void> {
+    const info = await this.require(id);
+    const target = this.toTarget(info);
+    if (target.state !== 'running') throw notRunning(target, 'change the password of');
+    if (target.kind !== 'redis' || !target.endpoint) {
+      throw new AppError(ERROR_CODES.CONFLICT, 409, `cannot change the password of '${target.name}': not a Redis container with a published port`);
+    }
+    const live = this.livePasswords.get(info.Id);
+    const current = live && live.startedAt === info.State.StartedAt ? live.password : configuredPassword(info);
+    try {
+      await redisAdminCommand(target.endpoint, ['CONFIG', 'SET', 'requirepass', next ?? ''], { password: current });
+    } catch (e) {
+      throw new AppError(ERROR_CODES.CONFLICT, 409, `cannot change the password of '${target.name}': ${(e as Error).message}`);
+    }
+    this.livePasswords.set(info.Id, { password: next, startedAt: info.State.StartedAt });
   }
 
   /** Inspects a container and refuses it unless it carries the chaos label. */

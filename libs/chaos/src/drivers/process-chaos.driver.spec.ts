@@ -97,6 +97,14 @@ describe('ProcessChaosDriver (real redis-server processes)', () => {
     expect(lines.filter((l) => /Ready to accept connections/.test(l.line))).toHaveLength(2); // closed: no more lines
   });
 
+  it('rotates the Redis password live; a restart brings the configured one back', async () => {
+    await driver.setRedisPassword(id, 'rotated');
+    await expect(ping()).rejects.toThrow(/WRONGPASS/);
+    expect(await pingOnce(server.port, { password: 'rotated' })).toBe('PONG');
+    await driver.restart(id, 0);
+    expect(await ping()).toBe('PONG');
+  });
+
   it('drives a MariaDB process as a mysql target: an outage and a recovery on the same port', async () => {
     const db = await MariaDbProcess.start();
     try {
@@ -116,6 +124,7 @@ describe('ProcessChaosDriver (real redis-server processes)', () => {
       await expect(query()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
       await driver.start(target.id);
       expect(await query()).toEqual([{ one: 1 }]);
+      await expect(driver.setRedisPassword(target.id, 'x')).rejects.toMatchObject({ statusCode: 409 });
     } finally {
       driver.unregister(db.options.name);
       await db.kill();

@@ -1,6 +1,6 @@
-import type { ChaosEndpoint, ChaosTarget, ChaosTargetKind, LogLine } from '@rrl/contracts';
-import type { ManagedProcess } from '../process';
-import { notRunning, targetNotFound, type ChaosDriver, type LogFollower } from './chaos-driver';
+import { AppError, ERROR_CODES, type ChaosEndpoint, type ChaosTarget, type ChaosTargetKind, type LogLine } from '@rrl/contracts';
+import { RedisServerProcess, type ManagedProcess } from '../process';
+import { notRunning, targetNotFound, type ChaosDriver, type LogFollower, type RedisAuthChaos } from './chaos-driver';
 
 export interface RegisterOptions {
   /** Where clients reach it; defaults to 127.0.0.1 and the process's `port` when it has one. */
@@ -20,7 +20,7 @@ interface Registered {
  * stop = SIGTERM, pause = SIGSTOP, unpause = SIGCONT; restart reuses the same command line, so
  * the same port and config. Only registered processes can be targeted; the id is the process name.
  */
-export class ProcessChaosDriver implements ChaosDriver {
+export class ProcessChaosDriver implements ChaosDriver, RedisAuthChaos {
   readonly name = 'process' as const;
   private readonly targets = new Map<string, Registered>();
 
@@ -84,6 +84,13 @@ export class ProcessChaosDriver implements ChaosDriver {
     const { process } = this.get(id);
     process.on('log', onLine);
     return { close: () => process.off('log', onLine) };
+  }
+
+  async setRedisPassword(id: string, next: string | null): Promise<void> {
+    const { process } = this.get(id);
+    if (!(process instanceof RedisServerProcess)) throw new AppError(ERROR_CODES.CONFLICT, 409, `'${id}' is not a redis-server process`);
+    if (process.state !== 'running') throw notRunning(this.toTarget(id), 'change the password of');
+    await process.setPassword(next);
   }
 
   private get(id: string): Registered {
