@@ -200,7 +200,7 @@ describe('DockerChaosDriver (real Docker engine)', () => {
       let n = 0;
       driver.followLogs(${JSON.stringify(target.id)}, () => n++);
       setTimeout(() => driver.restart(${JSON.stringify(target.id)}, 0), 500);
-      setTimeout(() => console.log('lines:' + n), 4000);
+      setTimeout(() => console.log('lines:' + n), 2500);
     `;
     const t0 = Date.now();
     const { stdout } = await exec(process.execPath, ['-r', 'esbuild-register', '--conditions=@rrl/source', '-e', script], { cwd: repoRoot, timeout: 20_000 });
