@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CacheModule } from '@rrl/cache';
+import { ChaosModule } from '@rrl/chaos/nest';
 import { AppConfigModule } from '@rrl/config';
 import { HealthModule } from '@rrl/health';
 import { RedisModule } from '@rrl/redis';
 import { UsersModule } from '@rrl/users';
 import { LoggerModule } from 'nestjs-pino';
 import { CacheController } from './http/cache.controller';
+import { ChaosController } from './http/chaos.controller';
 import { RedisController } from './http/redis.controller';
 import { UsersController } from './http/users.controller';
 import type { LabRuntime } from './embedded/lab-runtime';
@@ -17,6 +19,8 @@ import { loggerParams } from './logger';
 export class AppModule {
   static forRoot(runtime: LabRuntime): DynamicModule {
     const { config } = runtime;
+    // One CacheModule object: ChaosModule imports it by reference, so both see the same cache.
+    const cache = CacheModule.forRoot();
     return {
       module: AppModule,
       imports: [
@@ -24,10 +28,11 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(config)),
         RedisModule.forRoot(),
         UsersModule.forRoot(),
-        CacheModule.forRoot(),
+        cache,
+        ChaosModule.forRoot({ imports: [cache], processes: runtime.targets, proxy: runtime.proxy }),
         HealthModule.forRoot({ gracefulShutdownMs: config.shutdownGraceMs }),
       ],
-      controllers: [UsersController, CacheController, RedisController],
+      controllers: [UsersController, CacheController, RedisController, ChaosController],
       providers: [{ provide: LAB_RUNTIME, useValue: runtime }, LabRuntimeShutdown],
     };
   }

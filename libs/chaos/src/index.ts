@@ -1,3 +1,4 @@
 export * from './process';
 export * from './drivers';
 export * from './proxy';
+export * from './scenarios';

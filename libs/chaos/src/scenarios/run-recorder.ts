@@ -1,0 +1,168 @@
+import type {
+  BreakerTransition,
+  ChaosRun,
+  ReadOutcome,
+  RedisStateTransition,
+  RunMetrics,
+  TimelineEvent,
+  TimelineEventType,
+} from '@rrl/contracts';
+
+/** Which store the fault hits: decides what counts as "detected" and as "recovered". */
+export type FaultedStores = 'redis' | 'mysql' | 'both';
+
+/** A run's timeline stays readable: beyond this, repetitive events are dropped (and counted). */
+const TIMELINE_CAP = 1000;
+/** Read latencies kept for percentiles (a long run at high traffic keeps its first ones). */
+const LATENCY_CAP = 200_000;
+
+export interface RetryEvent {
+  attempt: number;
+  delayMs: number;
+  errorKind: string;
+}
+
+const percentile = (sorted: number[], p: number): number | null =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null;
+const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+
+/**
+ * Turns what the app reports (reads, connection transitions, reconnect attempts, breaker changes)
+ * into a run's timeline and metrics. Pure bookkeeping: the runner feeds it, the API reads it.
+ */
+export class RunRecorder {
+  private readonly timeline: TimelineEvent[] = [];
+  private readonly latencies: number[] = [];
+  private readonly reads = { total: 0, redis: 0, mysql: 0, none: 0, failed: 0 };
+  private readonly readErrors: Record<string, number> = {};
+  private readonly redisErrors: Record<string, number> = {};
+  private readonly secrets: string[] = [];
+  private dropped = 0;
+  private reconnectAttempts = 0;
+  private actionAt: number | null = null;
+  private detectedAt: number | null = null;
+  private backAt: number | null = null;
+  private recoveredAt: number | null = null;
+  private appReconnectedAt: number | null = null;
+
+  constructor(
+    private readonly startedAt: number,
+    readonly faulted: FaultedStores,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get recovered(): boolean {
+    return this.recoveredAt !== null;
+  }
+
+  get readCount(): number {
+    return this.reads.total;
+  }
+
+  get reconnected(): boolean {
+    return this.appReconnectedAt !== null;
+  }
+
+  secret(value: string): void {
+    if (value) this.secrets.push(value);
+  }
+
+  mark(type: TimelineEventType, message: string, data?: TimelineEvent['data']): void {
+    const repetitive = type === 'reconnect-attempt' || type === 'redis-state' || type === 'breaker-state';
+    if (this.timeline.length >= TIMELINE_CAP && repetitive) return void this.dropped++;
+    const at = this.now();
+    this.timeline.push({ at: new Date(at).toISOString(), offsetMs: at - this.startedAt, type, message: this.redact(message), ...(data ? { data } : {}) });
+  }
+
+  action(message: string): void {
+    this.actionAt ??= this.now();
+    this.mark('action', message);
+  }
+
+  targetBack(message: string): void {
+    this.backAt = this.now();
+    this.mark('target-back', message);
+  }
+
+  /** The database answers again after a MySQL fault: that is its recovery. */
+  databaseBack(): void {
+    if (this.backAt === null || this.faulted !== 'mysql' || this.recoveredAt !== null) return;
+    this.recoveredAt = this.now();
+    this.mark('app-reconnected', 'the database answers again', { store: 'mysql' });
+  }
+
+  onRead(o: ReadOutcome): void {
+    this.reads.total++;
+    this.reads[o.source]++;
+    if (!o.ok) {
+      this.reads.failed++;
+      const kind = o.errorKind ?? 'unknown';
+      this.readErrors[kind] = (this.readErrors[kind] ?? 0) + 1;
+    }
+    if (this.latencies.length < LATENCY_CAP) this.latencies.push(o.durationMs);
+    const failed = !o.ok || (this.faulted !== 'mysql' && o.source !== 'redis');
+    if (failed) this.detect(o.ok ? `a read was served from ${o.source} instead of Redis` : `a read failed (${o.errorKind ?? 'unknown'})`);
+    if (o.ok && o.source === 'redis' && this.backAt !== null && this.recoveredAt === null && this.faulted !== 'mysql') {
+      this.recoveredAt = this.now();
+      this.mark('first-redis-read', 'first read served from Redis again', { durationMs: round(o.durationMs) });
+    }
+  }
+
+  onTransition(t: RedisStateTransition): void {
+    if (t.errorKind) this.redisErrors[t.errorKind] = (this.redisErrors[t.errorKind] ?? 0) + 1;
+    this.mark('redis-state', `Redis connection ${t.from} → ${t.to}${t.errorKind ? ` (${t.errorKind})` : ''}`, {
+      from: t.from,
+      to: t.to,
+      attempt: t.attempt,
+      errorKind: t.errorKind ?? null,
+    });
+    if (t.from === 'ready' && this.faulted !== 'mysql') this.detect(`the Redis connection left ready (${t.errorKind ?? t.to})`);
+    if (t.to === 'ready' && this.actionAt !== null) {
+      this.appReconnectedAt = this.now();
+      this.mark('app-reconnected', 'the Redis connection is ready again', { attempt: t.attempt });
+    }
+  }
+
+  onRetry(r: RetryEvent): void {
+    if (this.actionAt === null) return;
+    this.reconnectAttempts++;
+    this.mark('reconnect-attempt', `reconnect attempt ${r.attempt} in ${r.delayMs} ms (${r.errorKind})`, { attempt: r.attempt, delayMs: r.delayMs, errorKind: r.errorKind });
+  }
+
+  onBreaker(b: BreakerTransition): void {
+    this.mark('breaker-state', `circuit breaker ${b.from} → ${b.to} (${b.reason})`, { from: b.from, to: b.to, reason: b.reason });
+  }
+
+  snapshot(run: Omit<ChaosRun, 'timeline' | 'metrics'>): ChaosRun {
+    const timeline = this.dropped ? [...this.timeline, this.noteDropped()] : [...this.timeline];
+    return { ...run, error: run.error === null ? null : this.redact(run.error), timeline, metrics: this.metrics() };
+  }
+
+  private metrics(): RunMetrics {
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    return {
+      reads: { ...this.reads },
+      readErrorsByKind: { ...this.readErrors },
+      redisErrorsByKind: { ...this.redisErrors },
+      latencyMs: { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? null) },
+      reconnectAttempts: this.reconnectAttempts,
+      timeToDetectMs: this.actionAt !== null && this.detectedAt !== null ? this.detectedAt - this.actionAt : null,
+      timeToRecoverMs: this.backAt !== null && this.recoveredAt !== null ? this.recoveredAt - this.backAt : null,
+    };
+  }
+
+  private detect(message: string): void {
+    if (this.actionAt === null || this.detectedAt !== null) return;
+    this.detectedAt = this.now();
+    this.mark('first-failure', message);
+  }
+
+  private noteDropped(): TimelineEvent {
+    const at = this.now();
+    return { at: new Date(at).toISOString(), offsetMs: at - this.startedAt, type: 'note', message: `${this.dropped} further connection/breaker events not kept` };
+  }
+
+  private redact(text: string): string {
+    return this.secrets.reduce((s, secret) => s.split(secret).join('***'), text);
+  }
+}

@@ -1,0 +1,32 @@
+import { AppError, ERROR_CODES, SCENARIO_NAMES, type ScenarioName } from '@rrl/contracts';
+import { authFailureScenario } from './auth-failure.scenario';
+import { bothDownScenario } from './both-down.scenario';
+import { crashScenario } from './crash.scenario';
+import { latencyScenario } from './latency.scenario';
+import { mysqlOutageScenario } from './mysql-outage.scenario';
+import { partitionScenario } from './partition.scenario';
+import { pauseScenario } from './pause.scenario';
+import { restartScenario } from './restart.scenario';
+import type { Scenario } from './scenario';
+import { stopStartScenario } from './stop-start.scenario';
+
+/** Every scenario by name, in the order the API lists them. */
+export const SCENARIOS: Record<ScenarioName, Scenario<never>> = {
+  crash: crashScenario,
+  'stop-start': stopStartScenario,
+  restart: restartScenario,
+  pause: pauseScenario,
+  'auth-failure': authFailureScenario,
+  partition: partitionScenario,
+  latency: latencyScenario,
+  'mysql-outage': mysqlOutageScenario,
+  'both-down': bothDownScenario,
+} as Record<ScenarioName, Scenario<never>>;
+
+/** The scenario called `name`, or a 404 listing the known ones. */
+export function scenarioNamed(name: string): Scenario {
+  if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
+    throw new AppError(ERROR_CODES.NOT_FOUND, 404, `unknown scenario '${name}'; known: ${SCENARIO_NAMES.join(', ')}`);
+  }
+  return SCENARIOS[name as ScenarioName] as unknown as Scenario;
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosTargetKind, type ScenarioParams } from '@rrl/contracts';
+import type { UserCacheService } from '@rrl/cache';
+import type { RedisConnectionService } from '@rrl/redis';
+import type { FaultProxy } from '../proxy';
+import { ActiveRun, sleep, untilAborted, withTimeout } from './active-run';
+import type { ChaosTargets } from './chaos-targets';
+import { ReadProbe, type ProbeTarget, type ReadProbeOptions } from './read-probe';
+import { RunRecorder, type FaultedStores } from './run-recorder';
+import type { RedisCredentials, ResolvedTarget, Scenario, ScenarioContext, TargetSlot } from './scenario';
+import { scenarioNamed } from './scenario-catalog';
+import { parseParams } from './scenario-params';
+
+/** What the runner watches and drives in the app. */
+export interface ObservedApp {
+  redis: Pick<RedisConnectionService, 'events' | 'state'>;
+  cache: Pick<UserCacheService, 'events'>;
+  probe: ProbeTarget;
+  /** One quick database round trip: true when it answered. */
+  databaseAnswers(): Promise<boolean>;
+  credentials: RedisCredentials;
+}
+
+export interface ScenarioRunnerOptions {
+  targets: ChaosTargets;
+  proxy: FaultProxy | null;
+  app: ObservedApp;
+  probe: ReadProbeOptions;
+  /** After the target is back, how long to wait for the app to read from Redis again. */
+  recoveryTimeoutMs: number;
+  maxDurationMs: number;
+  /** Added to a scenario's hold time: past it the target is restored whatever hangs. Default 60 s. */
+  safetyMarginMs?: number;
+  /** Each undo step's budget (a MariaDB start can take a while). Default 60 s. */
+  undoTimeoutMs?: number;
+  /** Finished runs kept. Default 50. */
+  keep?: number;
+  log?: (message: string) => void;
+}
+
+/** 409 naming the run in progress, so a client can follow or cancel it. */
+export class ScenarioRunningError extends AppError {
+  constructor(readonly runId: string | null, scenario: string | null) {
+    super(
+      ERROR_CODES.SCENARIO_RUNNING,
+      409,
+      runId ? `scenario '${scenario}' is running (run ${runId}); wait for it or POST /api/chaos/runs/${runId}/cancel` : 'another scenario is starting; retry in a moment',
+    );
+  }
+
+  override toBody(): ApiErrorBody & { runId: string | null } {
+    return { ...super.toBody(), runId: this.runId };
+  }
+}
+
+const POLL_MS = 100;
+
+function faultedStores(targets: ResolvedTarget[]): FaultedStores {
+  const kinds = new Set(targets.map((t) => t.target.kind));
+  if (kinds.has('redis') && kinds.has('mysql')) return 'both';
+  return kinds.has('mysql') ? 'mysql' : 'redis';
+}
+
+/**
+ * Runs one scenario at a time: validates, resolves the targets, injects the fault, holds it,
+ * restores (newest undo step first) whatever happens (end, cancel, failure, safety timeout), then
+ * watches the app recover. Keeps the last `keep` finished runs in memory.
+ */
+export class ScenarioRunner {
+  private active: ActiveRun | null = null;
+  private starting = false;
+  private readonly finished: ChaosRun[] = [];
+  private readonly keep: number;
+
+  constructor(private readonly options: ScenarioRunnerOptions) {
+    this.keep = options.keep ?? 50;
+  }
+
+  /** Starts a run and returns it at once (202); the fault is injected in the background. */
+  async start(name: string, body: unknown): Promise<ChaosRun> {
+    const scenario = scenarioNamed(name);
+    const params = parseParams(name, scenario.params({ maxDurationMs: this.options.maxDurationMs }), body);
+    if (this.active || this.starting) throw new ScenarioRunningError(this.active?.id ?? null, this.active?.scenario ?? null);
+    this.starting = true;
+    try {
+      const targets = await this.resolveTargets(scenario, params);
+      scenario.check?.(targets, this.options.proxy);
+      const recorder = new RunRecorder(Date.now(), faultedStores(targets));
+      const run = new ActiveRun(randomUUID(), scenario.name, params as ScenarioParams & Record<string, unknown>, targets.map((t) => t.id), recorder);
+      this.active = run;
+      this.execute(run, scenario, params, targets).catch((e: Error) => this.abandon(run, e));
+      return run.snapshot();
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** The run in progress first, then finished runs, newest first. */
+  list(): ChaosRun[] {
+    return [...(this.active ? [this.active.snapshot()] : []), ...this.finished];
+  }
+
+  get(id: string): ChaosRun {
+    if (this.active?.id === id) return this.active.snapshot();
+    const run = this.finished.find((r) => r.id === id);
+    if (!run) throw new AppError(ERROR_CODES.NOT_FOUND, 404, `no chaos run '${id}' (the last ${this.keep} are kept)`);
+    return run;
+  }
+
+  /** Restores the targets now; resolves with the run once it has ended. 409 when it already ended. */
+  async cancel(id: string): Promise<ChaosRun> {
+    const active = this.active;
+    if (active?.id !== id) {
+      const run = this.get(id);
+      throw new AppError(ERROR_CODES.CONFLICT, 409, `run ${id} already ended (${run.status})`);
+    }
+    active.interrupt('cancelled');
+    await active.done;
+    return this.get(id);
+  }
+
+  /** On shutdown: cancel the run in progress so its targets are restored before the API exits. */
+  async stop(): Promise<void> {
+    const active = this.active;
+    if (!active) return;
+    active.interrupt('cancelled');
+    await active.done;
+  }
+
+  private async resolveTargets(scenario: Scenario, params: ScenarioParams): Promise<ResolvedTarget[]> {
+    const slots: TargetSlot[] = scenario.targetsOf(params);
+    const resolved = await Promise.all(slots.map((s) => this.options.targets.resolve(s.id)));
+    slots.forEach((slot, i) => {
+      const { kind } = resolved[i].target;
+      if (!slot.kinds.includes(kind)) throw wrongKind(scenario.name, slot, resolved[i].id, kind);
+    });
+    return resolved;
+  }
+
+  private async execute(run: ActiveRun, scenario: Scenario, params: ScenarioParams, targets: ResolvedTarget[]): Promise<void> {
+    const { recorder } = run;
+    const unsubscribe = this.observe(recorder);
+    const probe = await ReadProbe.start(this.options.app.probe, this.options.probe);
+    recorder.mark('note', probe ? `read probe: ${this.options.probe.readsPerSecond} reads/s over ${probe.idCount} users` : 'read probe off: only outside reads are measured');
+    this.log(`chaos run ${run.id}: ${scenario.name} on ${run.targets.join(', ')}`);
+    const undo: { message: string; step: () => Promise<void> }[] = [];
+    const ctx: ScenarioContext = {
+      targets,
+      proxy: this.options.proxy,
+      credentials: this.options.app.credentials,
+      action: (m) => recorder.action(m),
+      undo: (message, step) => void undo.push({ message, step }),
+      secret: (v) => recorder.secret(v),
+    };
+    const hold = Math.min(scenario.holdMs(params), this.options.maxDurationMs);
+    const safety = setTimeout(() => run.interrupt('timeout'), hold + (this.options.safetyMarginMs ?? 60_000));
+    try {
+      await untilAborted(scenario.inject(ctx, params), run.signal);
+      run.phase = 'holding';
+      await sleep(hold, run.signal);
+    } catch (e) {
+      run.error = (e as Error).message;
+      recorder.mark('error', `the fault could not be injected: ${run.error}`);
+    } finally {
+      clearTimeout(safety);
+    }
+    if (run.abortReason === 'cancelled') recorder.mark('cancelled', 'cancelled: restoring the target now');
+    if (run.abortReason === 'timeout') recorder.mark('timeout', 'safety timeout: restoring the target');
+    run.phase = 'restoring';
+    const restored = await this.undo(run, undo);
+    if (restored) recorder.targetBack(`restored: ${undo.map((u) => u.message).reverse().join('; ') || 'nothing to undo'}`);
+    if (restored && !run.error && run.abortReason !== 'cancelled') {
+      run.phase = 'observing';
+      await this.watchRecovery(run, probe !== null);
+    }
+    probe?.stop();
+    unsubscribe();
+    run.finish(run.error ? 'failed' : run.abortReason === 'cancelled' ? 'cancelled' : run.abortReason === 'timeout' ? 'timed-out' : 'completed');
+    this.finished.unshift(run.snapshot());
+    this.finished.splice(this.keep);
+    this.active = null;
+    this.log(`chaos run ${run.id}: ${run.status}`);
+  }
+
+  /** A bug in the runner must not leave the slot taken forever. */
+  private abandon(run: ActiveRun, e: Error): void {
+    run.error ??= `runner error: ${e.message}`;
+    if (run.phase !== 'done') run.finish('failed');
+    if (this.active === run) {
+      this.finished.unshift(run.snapshot());
+      this.active = null;
+    }
+  }
+
+  /** Runs every undo step, newest first, each time-limited; true when all succeeded. */
+  private async undo(run: ActiveRun, steps: { message: string; step: () => Promise<void> }[]): Promise<boolean> {
+    let ok = true;
+    for (const { message, step } of [...steps].reverse()) {
+      try {
+        await withTimeout(step(), this.options.undoTimeoutMs ?? 60_000, message);
+      } catch (e) {
+        ok = false;
+        run.error ??= `restore failed: ${message}: ${(e as Error).message}`;
+        run.recorder.mark('error', `restore step failed: ${message}: ${(e as Error).message}`);
+      }
+    }
+    return ok;
+  }
+
+  /** Until the app reads from Redis again (or, for a MySQL fault, the database answers), or the recovery timeout. */
+  private async watchRecovery(run: ActiveRun, probing: boolean): Promise<void> {
+    const { recorder } = run;
+    const { app, recoveryTimeoutMs } = this.options;
+    const mysqlOnly = run.recorder.faulted === 'mysql';
+    const deadline = Date.now() + recoveryTimeoutMs;
+    while (Date.now() < deadline && !run.signal.aborted) {
+      if (mysqlOnly && (await app.databaseAnswers())) recorder.databaseBack();
+      if (recorder.recovered) return;
+      // Without reads nothing can show a read from Redis again: the connection being ready has to do.
+      if (!mysqlOnly && !probing && recorder.readCount === 0 && app.redis.state === 'ready' && recorder.reconnected) return;
+      await sleep(POLL_MS, run.signal);
+    }
+    if (!recorder.recovered) recorder.mark('note', `no recovery seen within ${recoveryTimeoutMs} ms of the target coming back`);
+  }
+
+  private observe(recorder: RunRecorder): () => void {
+    const { redis, cache } = this.options.app;
+    const onTransition = recorder.onTransition.bind(recorder);
+    const onRetry = recorder.onRetry.bind(recorder);
+    const onRead = recorder.onRead.bind(recorder);
+    const onBreaker = recorder.onBreaker.bind(recorder);
+    redis.events.on('transition', onTransition);
+    redis.events.on('retry', onRetry);
+    cache.events.on('read', onRead);
+    cache.events.on('breaker', onBreaker);
+    return () => {
+      redis.events.off('transition', onTransition);
+      redis.events.off('retry', onRetry);
+      cache.events.off('read', onRead);
+      cache.events.off('breaker', onBreaker);
+    };
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+}
+
+function wrongKind(scenario: string, slot: TargetSlot, id: string, kind: ChaosTargetKind): AppError {
+  return new AppError(
+    ERROR_CODES.VALIDATION_FAILED,
+    400,
+    `scenario '${scenario}' needs ${slot.kinds.join(' or ')} for '${slot.param}', but ${id} is ${kind}`,
+    [{ field: slot.param, problems: [`must be a ${slot.kinds.join(' or ')} target; ${id} is ${kind}`] }],
+  );
+}

@@ -1,0 +1,63 @@
+import type { ChaosTarget, ChaosTargetKind, ScenarioName, TargetParams } from '@rrl/contracts';
+import type { z } from 'zod';
+import type { ChaosDriver } from '../drivers';
+import type { FaultProxy } from '../proxy';
+
+/** A target a scenario acts on, resolved through its driver. */
+export interface ResolvedTarget {
+  /** The id as the API lists it ("process:redis-6390", "docker:3f2a..."). */
+  id: string;
+  /** The id the driver knows it by. */
+  localId: string;
+  driver: ChaosDriver;
+  target: ChaosTarget;
+}
+
+/** The app's Redis credentials, for scenarios that reconfigure the server the app talks to. */
+export interface RedisCredentials {
+  username: string | null;
+  password: string | null;
+}
+
+/** What a scenario may use while it injects its fault. */
+export interface ScenarioContext {
+  /** In the order targetsOf() named them. */
+  targets: ResolvedTarget[];
+  proxy: FaultProxy | null;
+  credentials: RedisCredentials;
+  /** Marks the moment the fault is issued (the "action" the report measures from). Call it right before the destructive call. */
+  action(message: string): void;
+  /** Registers how to undo what the scenario is about to do; undo steps run newest first, whatever happens. */
+  undo(message: string, step: () => Promise<void>): void;
+  /** A value that must never appear in the report (a password): removed from every message. */
+  secret(value: string): void;
+}
+
+/** A target parameter and the kinds it accepts. */
+export interface TargetSlot {
+  param: string;
+  id: string;
+  kinds: ChaosTargetKind[];
+}
+
+export interface ScenarioLimits {
+  /** Longest duration/downtime accepted (config chaos.maxDurationMs). */
+  maxDurationMs: number;
+}
+
+/**
+ * One failure mode. A scenario is declarative about its parameters and targets; the runner
+ * validates, resolves, times, cancels and restores. inject() does the damage and registers its
+ * undo steps; the runner holds the fault for holdMs() and then runs them.
+ */
+export interface Scenario<P extends TargetParams = TargetParams> {
+  name: ScenarioName;
+  summary: string;
+  /** zod schema of the body (strict: an unknown parameter is a 400 naming it); defaults filled in. */
+  params(limits: ScenarioLimits): z.ZodType<P>;
+  targetsOf(params: P): TargetSlot[];
+  /** Checks that need the resolved targets (e.g. a partition needs the proxy or Docker); throws a 400. */
+  check?(targets: ResolvedTarget[], proxy: FaultProxy | null): void;
+  holdMs(params: P): number;
+  inject(ctx: ScenarioContext, params: P): Promise<void>;
+}
