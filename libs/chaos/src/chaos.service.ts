@@ -52,6 +52,10 @@ export class ChaosService implements BeforeApplicationShutdown {
           read: (id) => cache.get(id),
           ids: async (limit) => (await users.findRange(1, Number.MAX_SAFE_INTEGER, limit)).map((u) => u.id),
         },
+        redisFailures: () => {
+          const stats = cache.stats();
+          return stats.redisErrors + stats.breakerRejections;
+        },
         databaseAnswers: async () => (await database.ping(DB_PING_TIMEOUT_MS)).up,
         credentials: { username: username ?? null, password: password ?? null },
       },

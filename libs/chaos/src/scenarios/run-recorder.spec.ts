@@ -15,8 +15,9 @@ const base: Omit<ChaosRun, 'timeline' | 'metrics'> = {
 
 function recorder(faulted: 'redis' | 'mysql' | 'both' = 'redis') {
   let now = 1000;
-  const r = new RunRecorder(1000, faulted, () => now);
-  return { r, at: (t: number) => (now = t) };
+  let failures = 0;
+  const r = new RunRecorder(1000, faulted, () => failures, () => now);
+  return { r, at: (t: number) => (now = t), redisFails: () => failures++ };
 }
 
 const ok = (source: 'redis' | 'mysql', durationMs = 1) => ({ source, durationMs, ok: true });
@@ -58,6 +59,24 @@ describe('RunRecorder', () => {
       'first-redis-read',
     ]);
     expect(run.timeline[0]).toMatchObject({ offsetMs: 100, message: 'SIGKILL process:redis-1' });
+  });
+
+  it('a read from MySQL is a detection only once Redis calls fail (a miss after a write is not); so is the breaker opening', () => {
+    const { r, at, redisFails } = recorder();
+    r.action('pause process:redis-1');
+    at(1010);
+    r.onRead(ok('mysql')); // a plain miss
+    expect(r.snapshot(base).metrics.timeToDetectMs).toBeNull();
+    at(1500);
+    redisFails();
+    r.onRead(ok('mysql'));
+    expect(r.snapshot(base).metrics.timeToDetectMs).toBe(500);
+
+    const other = recorder();
+    other.r.action('latency');
+    other.at(1300);
+    other.r.onBreaker({ at: '', from: 'closed', to: 'open', reason: '5 consecutive failures' });
+    expect(other.r.snapshot(base).metrics.timeToDetectMs).toBe(300);
   });
 
   it('for a MySQL fault, only failed reads are detections and the database answering is the recovery', () => {

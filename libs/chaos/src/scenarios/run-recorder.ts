@@ -45,9 +45,17 @@ export class RunRecorder {
   private recoveredAt: number | null = null;
   private appReconnectedAt: number | null = null;
 
+  private failuresAtAction = 0;
+
+  /**
+   * `redisFailures` counts failed Redis calls in the app (errors plus breaker rejections): a read
+   * served from MySQL is a detection only once that count has moved, since a plain cache miss
+   * (after a write invalidated the key) is served from MySQL too.
+   */
   constructor(
     private readonly startedAt: number,
     readonly faulted: FaultedStores,
+    private readonly redisFailures: () => number = () => 0,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -75,6 +83,7 @@ export class RunRecorder {
   }
 
   action(message: string): void {
+    if (this.actionAt === null) this.failuresAtAction = this.redisFailures();
     this.actionAt ??= this.now();
     this.mark('action', message);
   }
@@ -100,8 +109,8 @@ export class RunRecorder {
       this.readErrors[kind] = (this.readErrors[kind] ?? 0) + 1;
     }
     if (this.latencies.length < LATENCY_CAP) this.latencies.push(o.durationMs);
-    const failed = !o.ok || (this.faulted !== 'mysql' && o.source !== 'redis');
-    if (failed) this.detect(o.ok ? `a read was served from ${o.source} instead of Redis` : `a read failed (${o.errorKind ?? 'unknown'})`);
+    if (!o.ok) this.detect(`a read failed (${o.errorKind ?? 'unknown'})`);
+    else if (o.source !== 'redis' && this.faulted !== 'mysql' && this.redisCallsFailing()) this.detect(`a read was served from ${o.source}: Redis calls are failing`);
     if (o.ok && o.source === 'redis' && this.backAt !== null && this.recoveredAt === null && this.faulted !== 'mysql') {
       this.recoveredAt = this.now();
       this.mark('first-redis-read', 'first read served from Redis again', { durationMs: round(o.durationMs) });
@@ -131,6 +140,7 @@ export class RunRecorder {
 
   onBreaker(b: BreakerTransition): void {
     this.mark('breaker-state', `circuit breaker ${b.from} → ${b.to} (${b.reason})`, { from: b.from, to: b.to, reason: b.reason });
+    if (b.to === 'open' && this.faulted !== 'mysql') this.detect(`the circuit breaker opened (${b.reason})`);
   }
 
   snapshot(run: Omit<ChaosRun, 'timeline' | 'metrics'>): ChaosRun {
@@ -149,6 +159,11 @@ export class RunRecorder {
       timeToDetectMs: this.actionAt !== null && this.detectedAt !== null ? this.detectedAt - this.actionAt : null,
       timeToRecoverMs: this.backAt !== null && this.recoveredAt !== null ? this.recoveredAt - this.backAt : null,
     };
+  }
+
+  /** Only asked while detection is pending, on reads that did not come from Redis. */
+  private redisCallsFailing(): boolean {
+    return this.actionAt !== null && this.detectedAt === null && this.redisFailures() > this.failuresAtAction;
   }
 
   private detect(message: string): void {

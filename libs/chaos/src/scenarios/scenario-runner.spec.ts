@@ -51,6 +51,7 @@ function setup(options: { keep?: number; safetyMarginMs?: number } = {}) {
     redis: { events: new EventEmitter(), state: 'ready' } as unknown as ObservedApp['redis'],
     cache: { events: new EventEmitter() } as unknown as ObservedApp['cache'],
     probe: { read: async () => undefined, ids: async () => [] },
+    redisFailures: () => 0,
     databaseAnswers: async () => true,
     credentials: { username: null, password: null },
   };

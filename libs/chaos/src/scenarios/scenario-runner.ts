@@ -16,6 +16,8 @@ export interface ObservedApp {
   redis: Pick<RedisConnectionService, 'events' | 'state'>;
   cache: Pick<UserCacheService, 'events'>;
   probe: ProbeTarget;
+  /** Failed Redis calls so far (errors and breaker rejections), a counter. */
+  redisFailures(): number;
   /** One quick database round trip: true when it answered. */
   databaseAnswers(): Promise<boolean>;
   credentials: RedisCredentials;
@@ -85,7 +87,7 @@ export class ScenarioRunner {
     try {
       const targets = await this.resolveTargets(scenario, params);
       scenario.check?.(targets, this.options.proxy);
-      const recorder = new RunRecorder(Date.now(), faultedStores(targets));
+      const recorder = new RunRecorder(Date.now(), faultedStores(targets), () => this.options.app.redisFailures());
       const run = new ActiveRun(randomUUID(), scenario.name, params as ScenarioParams & Record<string, unknown>, targets.map((t) => t.id), recorder);
       this.active = run;
       this.execute(run, scenario, params, targets).catch((e: Error) => this.abandon(run, e));
