@@ -24,7 +24,8 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
       redis: { port: redis.port, password: APP_PASSWORD },
       mysql: db,
       targets: [{ process: redis, kind: 'redis' }],
-      overrides: { chaos: { token: CHAOS_TOKEN } },
+      // No engine behind this socket: the Docker driver must be reported unavailable, not fail the API.
+      overrides: { chaos: { token: CHAOS_TOKEN, docker: { socketPath: '/nonexistent/docker.sock', host: null } } },
     });
     await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
     ids = await createUsers(lab, 10, 'api');
@@ -36,6 +37,23 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
     await lab?.close();
     await redis?.stop();
     await db?.drop();
+  });
+
+  it('are documented in OpenAPI with bearer auth', async () => {
+    const { body } = await lab.get<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>('/docs-json');
+    for (const p of ['/api/chaos/targets', '/api/chaos/scenarios/{name}', '/api/chaos/runs', '/api/chaos/runs/{id}', '/api/chaos/runs/{id}/cancel', '/api/chaos/targets/{id}/logs']) {
+      const ops = Object.values(body.paths[p] ?? {});
+      expect({ p, documented: ops.length > 0, bearer: ops.every((o) => JSON.stringify(o.security) === '[{"bearer":[]}]') }).toEqual({ p, documented: true, bearer: true });
+    }
+  });
+
+  it('reports a missing Docker engine as an unavailable driver, not a 500', async () => {
+    const res = await lab.send<ChaosTargetsResponse>('GET', '/api/chaos/targets', undefined, auth);
+    expect(res.status).toBe(200);
+    expect(res.body.drivers).toContainEqual({ name: 'docker', available: false, error: expect.stringContaining('Docker engine unreachable') });
+    expect(res.body.targets).toContainEqual(expect.objectContaining({ id: target, driver: 'process' }));
+    const scenario = await startScenario(lab, 'crash', { target: 'docker:rrl-anything' });
+    expect(scenario).toMatchObject({ status: 503, body: { code: 'CHAOS_DRIVER_UNAVAILABLE' } });
   });
 
   it('401 JSON without the token or with a wrong one; 200 with it', async () => {
@@ -129,6 +147,41 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
     expect(logs.body.lines.length).toBeLessThanOrEqual(5);
     expect((await lab.send('GET', `/api/chaos/targets/${target}/logs?tail=0`, undefined, auth)).status).toBe(400);
     expect((await lab.send('GET', '/api/chaos/targets/process:nope/logs', undefined, auth)).status).toBe(404);
+  }, 60_000);
+});
+
+describe('auth failure for an ACL user', () => {
+  it("rotates only the app's ACL user, puts back exactly its password hash, and the app recovers", async () => {
+    const redis = await RedisServerProcess.start();
+    const admin = new Redis({ port: redis.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    await admin.call('ACL', 'SETUSER', 'app', 'on', '>app-acl-pw', '~*', '&*', '+@all');
+    const hashBefore = ((await admin.call('ACL', 'GETUSER', 'app')) as unknown[])[3];
+    const db = await createTestDatabase();
+    const lab = await startLab({
+      redis: { port: redis.port, username: 'app', password: 'app-acl-pw' },
+      mysql: db,
+      targets: [{ process: redis, kind: 'redis' }],
+      overrides: { chaos: { token: CHAOS_TOKEN } },
+    });
+    try {
+      await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
+      const ids = await createUsers(lab, 5, 'acl');
+      const { run, outcomes } = await runUnderLoad(lab, ids, 'auth-failure', { target: `process:${redis.options.name}`, durationMs: 1500 });
+      expect(run).toMatchObject({ status: 'completed', error: null });
+      expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
+      expect(eventsOf(run, 'action')[0].message).toContain("ACL user 'app'");
+      expect(eventsOf(run, 'redis-state').map((e) => e.data?.to)).toEqual(expect.arrayContaining(['auth-failed', 'ready']));
+      expect(JSON.stringify(run)).not.toContain('app-acl-pw');
+      expect(((await admin.call('ACL', 'GETUSER', 'app')) as unknown[])[3]).toEqual(hashBefore);
+      expect(await admin.ping()).toBe('PONG'); // the default user (another client) was left alone
+    } finally {
+      admin.disconnect();
+      await lab.close();
+      await redis.stop();
+      await db.drop();
+    }
   }, 60_000);
 });
 

@@ -8,7 +8,7 @@ const TOXIC = 'chaos-latency';
 /** A minute per packet is already a partition; beyond that the parameter is a typo. */
 const MAX_LATENCY_MS = 60_000;
 
-/** Every byte between the app and Redis is delayed by latencyMs ± jitterMs (fault proxy) for durationMs. */
+/** Every reply from Redis to the app is delayed by latencyMs ± jitterMs (fault proxy) for durationMs. */
 export const latencyScenario: Scenario<Required<LatencyParams>> = {
   name: 'latency',
   summary: 'Delay traffic between the app and Redis by latencyMs ± jitterMs for durationMs (fault proxy)',
@@ -31,6 +31,7 @@ export const latencyScenario: Scenario<Required<LatencyParams>> = {
     const proxy = proxyInFrontOf(t, ctx.proxy)!;
     ctx.undo(`remove the latency between the app and ${t.id}`, async () => void (await proxy.removeToxic(TOXIC)));
     ctx.action(`add ${p.latencyMs} ± ${p.jitterMs} ms latency to ${t.id} (fault proxy)`);
-    await proxy.setToxic({ name: TOXIC, type: 'latency', latencyMs: p.latencyMs, jitterMs: p.jitterMs, direction: 'both' });
+    // Downstream only, as Toxiproxy's latency toxic does by default: each reply (so each round trip) is latencyMs late.
+    await proxy.setToxic({ name: TOXIC, type: 'latency', latencyMs: p.latencyMs, jitterMs: p.jitterMs, direction: 'downstream' });
   },
 };
