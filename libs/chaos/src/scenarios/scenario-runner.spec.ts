@@ -37,9 +37,13 @@ class FakeDriver implements ChaosDriver {
     return this.states.get(id);
   }
 
+  /** Calls of these actions take this long, then succeed. */
+  slow = new Map<string, number>();
+
   private async act(action: string, id: string, next: ChaosTarget['state']): Promise<void> {
     this.calls.push(`${action} ${id}`);
     if (this.hang.has(action)) return new Promise(() => undefined);
+    if (this.slow.has(action)) await new Promise((r) => setTimeout(r, this.slow.get(action)));
     if (this.fail.has(action)) throw new Error(`${action} refused`);
     this.states.set(id, next);
   }
@@ -102,6 +106,26 @@ describe('ScenarioRunner (fake driver)', () => {
     expect(run.status).toBe('timed-out');
     expect(driver.calls).toEqual(['pause r1', 'unpause r1']);
     expect(run.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['timeout', 'target-back']));
+  });
+
+  it('a fault call that lands after the safety timeout gave up on it is undone again', async () => {
+    const { driver, runner, ended } = setup({ safetyMarginMs: 30 });
+    driver.slow.set('pause', 200);
+    const run = await ended((await runner.start('pause', { target: 'process:r1', durationMs: 10 })).id);
+    expect(run.status).toBe('timed-out');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(driver.calls).toEqual(['pause r1', 'unpause r1', 'unpause r1']);
+    expect(driver.state('r1')).toBe('running');
+  });
+
+  it('a cancel during a slow fault call waits for it, then undoes it', async () => {
+    const { driver, runner } = setup();
+    driver.slow.set('kill', 150);
+    const { id } = await runner.start('crash', { target: 'process:r1', downtimeMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await runner.cancel(id)).status).toBe('cancelled');
+    expect(driver.calls).toEqual(['kill r1', 'start r1']);
+    expect(driver.state('r1')).toBe('running');
   });
 
   it('a restore step that fails makes the run failed and says which step', async () => {

@@ -155,9 +155,14 @@ export class ScenarioRunner {
       secret: (v) => recorder.secret(v),
     };
     const hold = Math.min(scenario.holdMs(params), this.options.maxDurationMs);
-    const safety = setTimeout(() => run.interrupt('timeout'), hold + (this.options.safetyMarginMs ?? 60_000));
+    // A cancel waits for the fault call to settle (undoing half of a password change would leave
+    // the new one in place); only the safety timeout gives up on a call that hangs.
+    const safetyAbort = new AbortController();
+    const safety = setTimeout(() => (run.interrupt('timeout'), safetyAbort.abort()), hold + (this.options.safetyMarginMs ?? 60_000));
+    const injecting = scenario.inject(ctx, params);
     try {
-      await untilAborted(scenario.inject(ctx, params), run.signal);
+      await untilAborted(injecting, safetyAbort.signal);
+      if (safetyAbort.signal.aborted) this.undoAgainWhenSettled(run, injecting, undo);
       run.phase = 'holding';
       await sleep(hold, run.signal);
     } catch (e) {
@@ -194,14 +199,23 @@ export class ScenarioRunner {
     }
   }
 
+  /** A fault call abandoned by the safety timeout may still land later: undo it again then. */
+  private undoAgainWhenSettled(run: ActiveRun, injecting: Promise<void>, steps: { message: string; step: () => Promise<void> }[]): void {
+    injecting
+      .catch(() => undefined)
+      .then(() => this.undo(run, steps, false))
+      .then((ok) => this.log(`chaos run ${run.id}: the abandoned fault call settled late; undone again${ok ? '' : ' (with errors)'}`));
+  }
+
   /** Runs every undo step, newest first, each time-limited; true when all succeeded. */
-  private async undo(run: ActiveRun, steps: { message: string; step: () => Promise<void> }[]): Promise<boolean> {
+  private async undo(run: ActiveRun, steps: { message: string; step: () => Promise<void> }[], record = true): Promise<boolean> {
     let ok = true;
     for (const { message, step } of [...steps].reverse()) {
       try {
         await withTimeout(step(), this.options.undoTimeoutMs ?? 60_000, message);
       } catch (e) {
         ok = false;
+        if (!record) continue;
         run.error ??= `restore failed: ${message}: ${(e as Error).message}`;
         run.recorder.mark('error', `restore step failed: ${message}: ${(e as Error).message}`);
       }
