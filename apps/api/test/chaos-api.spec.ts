@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ChaosAccess } from '@rrl/chaos/nest';
-import type { ApiErrorBody, ChaosRun, ChaosTargetsResponse, LogLine, RedisStatus } from '@rrl/contracts';
+import type { ApiErrorBody, ChaosRun, ChaosTargetsResponse, LogLine, RedisStatus, ScenarioInfo } from '@rrl/contracts';
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { Redis } from 'ioredis';
 import { startLab, type Lab } from './support/lab';
@@ -41,10 +41,19 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
 
   it('are documented in OpenAPI with bearer auth', async () => {
     const { body } = await lab.get<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>('/docs-json');
-    for (const p of ['/api/chaos/targets', '/api/chaos/scenarios/{name}', '/api/chaos/runs', '/api/chaos/runs/{id}', '/api/chaos/runs/{id}/cancel', '/api/chaos/targets/{id}/logs']) {
+    for (const p of ['/api/chaos/targets', '/api/chaos/scenarios', '/api/chaos/scenarios/{name}', '/api/chaos/runs', '/api/chaos/runs/{id}', '/api/chaos/runs/{id}/cancel', '/api/chaos/targets/{id}/logs']) {
       const ops = Object.values(body.paths[p] ?? {});
       expect({ p, documented: ops.length > 0, bearer: ops.every((o) => JSON.stringify(o.security) === '[{"bearer":[]}]') }).toEqual({ p, documented: true, bearer: true });
     }
+  });
+
+  it('lists every scenario with its parameters, defaults and bounds', async () => {
+    const { status, body } = await lab.send<ScenarioInfo[]>('GET', '/api/chaos/scenarios', undefined, auth);
+    expect(status).toBe(200);
+    expect(body.map((s) => s.name)).toEqual(['crash', 'stop-start', 'restart', 'pause', 'auth-failure', 'partition', 'latency', 'mysql-outage', 'both-down']);
+    const restart = body.find((s) => s.name === 'restart')!;
+    expect(restart.parameters).toMatchObject({ required: ['target'], properties: { downtimeMs: { default: 45_000, maximum: lab.config.chaos.maxDurationMs } } });
+    expect(body.find((s) => s.name === 'latency')!.parameters).toMatchObject({ properties: { latencyMs: { default: 500 }, jitterMs: { default: 100 } } });
   });
 
   it('reports a missing Docker engine as an unavailable driver, not a 500', async () => {

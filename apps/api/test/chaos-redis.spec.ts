@@ -54,6 +54,7 @@ describe('chaos scenarios on a local redis-server through the API (real redis-se
 
   it.each([
     ['crash', { downtimeMs: 1500 }],
+    ['stop-start', { downtimeMs: 1500 }],
     ['restart', { downtimeMs: 1500 }],
     ['pause', { durationMs: 1500 }],
     ['partition', { durationMs: 1500 }],

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { UserCacheService } from '@rrl/cache';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
-import type { ChaosRun, ChaosTargetKind, ChaosTargetsResponse, LogLine } from '@rrl/contracts';
+import type { ChaosRun, ChaosTargetKind, ChaosTargetsResponse, LogLine, ScenarioInfo } from '@rrl/contracts';
 import { RedisConnectionService, resolveRedisTarget } from '@rrl/redis';
 import { DatabaseConnectionService, UsersRepository } from '@rrl/users';
 import { DockerChaosDriver, ProcessChaosDriver } from './drivers';
@@ -72,6 +72,10 @@ export class ChaosService implements BeforeApplicationShutdown {
 
   logs(targetId: string, tail: number): Promise<LogLine[]> {
     return this.targetsOfDrivers.logs(targetId, tail);
+  }
+
+  scenarios(): ScenarioInfo[] {
+    return this.runner.scenarios();
   }
 
   start(scenario: string, params: unknown): Promise<ChaosRun> {

@@ -189,3 +189,10 @@ export interface ChaosTargetsResponse {
   drivers: { name: ChaosDriverName; available: boolean; error?: string }[];
   proxy: FaultProxyStats | null;
 }
+
+/** GET /api/chaos/scenarios: what can be run, and its parameters as JSON Schema (defaults and bounds included). */
+export interface ScenarioInfo {
+  name: ScenarioName;
+  summary: string;
+  parameters: Record<string, unknown>;
+}

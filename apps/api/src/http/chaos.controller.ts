@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ChaosService } from '@rrl/chaos/nest';
-import { SCENARIO_NAMES, type ChaosRun, type ChaosTargetsResponse } from '@rrl/contracts';
+import { SCENARIO_NAMES, type ChaosRun, type ChaosTargetsResponse, type ScenarioInfo } from '@rrl/contracts';
 import { ApiErrorResponses } from './api-error.dto';
 import { ChaosAuthGuard } from './chaos-auth.guard';
-import { ChaosRunDto, ChaosTargetsDto, LogsQueryDto, SCENARIO_BODY_SCHEMA, TargetLogsDto } from './chaos.dto';
+import { ChaosRunDto, ChaosTargetsDto, LogsQueryDto, SCENARIO_BODY_SCHEMA, ScenarioInfoDto, TargetLogsDto } from './chaos.dto';
 
 @ApiTags('chaos')
 @ApiBearerAuth()
@@ -27,6 +27,13 @@ export class ChaosController {
   @ApiErrorResponses(400, 404, 503)
   async logs(@Param('id') id: string, @Query() query: LogsQueryDto): Promise<TargetLogsDto> {
     return { target: id, lines: await this.chaos.logs(id, query.tail) };
+  }
+
+  @Get('scenarios')
+  @ApiOperation({ summary: 'Every scenario with its parameters (JSON Schema: defaults and bounds)' })
+  @ApiOkResponse({ type: [ScenarioInfoDto] })
+  scenarios(): ScenarioInfo[] {
+    return this.chaos.scenarios();
   }
 
   @Post('scenarios/:name')

@@ -15,6 +15,7 @@ import {
   type ChaosTargetState,
   type LogLine,
   type RunMetrics,
+  type ScenarioInfo,
   type ScenarioName,
   type TimelineEvent,
   type TimelineEventType,
@@ -99,6 +100,12 @@ export class ChaosRunDto implements ChaosRun {
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty({ type: [TimelineEventDto] }) timeline!: TimelineEventDto[];
   @ApiProperty({ type: RunMetricsDto }) metrics!: RunMetricsDto;
+}
+
+export class ScenarioInfoDto implements ScenarioInfo {
+  @ApiProperty({ enum: SCENARIO_NAMES }) name!: ScenarioName;
+  @ApiProperty() summary!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema of the request body' }) parameters!: Record<string, unknown>;
 }
 
 /** The request body of POST /api/chaos/scenarios/:name (validated per scenario by the runner). */

@@ -1,4 +1,5 @@
-import { AppError, ERROR_CODES, SCENARIO_NAMES, type ScenarioName } from '@rrl/contracts';
+import { AppError, ERROR_CODES, SCENARIO_NAMES, type ScenarioInfo, type ScenarioName } from '@rrl/contracts';
+import { z } from 'zod';
 import { authFailureScenario } from './auth-failure.scenario';
 import { bothDownScenario } from './both-down.scenario';
 import { crashScenario } from './crash.scenario';
@@ -7,7 +8,7 @@ import { mysqlOutageScenario } from './mysql-outage.scenario';
 import { partitionScenario } from './partition.scenario';
 import { pauseScenario } from './pause.scenario';
 import { restartScenario } from './restart.scenario';
-import type { Scenario } from './scenario';
+import type { Scenario, ScenarioLimits } from './scenario';
 import { stopStartScenario } from './stop-start.scenario';
 
 /** Every scenario by name, in the order the API lists them. */
@@ -29,4 +30,13 @@ export function scenarioNamed(name: string): Scenario {
     throw new AppError(ERROR_CODES.NOT_FOUND, 404, `unknown scenario '${name}'; known: ${SCENARIO_NAMES.join(', ')}`);
   }
   return SCENARIOS[name as ScenarioName] as unknown as Scenario;
+}
+
+/** Every scenario with its parameters as JSON Schema (what a client needs to build a form). */
+export function describeScenarios(limits: ScenarioLimits): ScenarioInfo[] {
+  return SCENARIO_NAMES.map((name) => {
+    const scenario = SCENARIOS[name] as unknown as Scenario;
+    const { $schema: _, ...parameters } = z.toJSONSchema(scenario.params(limits), { io: 'input' }) as Record<string, unknown>;
+    return { name, summary: scenario.summary, parameters };
+  });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosTargetKind, type ScenarioParams } from '@rrl/contracts';
+import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosTargetKind, type ScenarioInfo, type ScenarioParams } from '@rrl/contracts';
 import type { UserCacheService } from '@rrl/cache';
 import type { RedisConnectionService } from '@rrl/redis';
 import type { FaultProxy } from '../proxy';
@@ -8,7 +8,7 @@ import type { ChaosTargets } from './chaos-targets';
 import { ReadProbe, type ProbeTarget, type ReadProbeOptions } from './read-probe';
 import { RunRecorder, type FaultedStores } from './run-recorder';
 import type { RedisCredentials, ResolvedTarget, Scenario, ScenarioContext, TargetSlot } from './scenario';
-import { scenarioNamed } from './scenario-catalog';
+import { describeScenarios, scenarioNamed } from './scenario-catalog';
 import { parseParams } from './scenario-params';
 
 /** What the runner watches and drives in the app. */
@@ -95,6 +95,10 @@ export class ScenarioRunner {
     } finally {
       this.starting = false;
     }
+  }
+
+  scenarios(): ScenarioInfo[] {
+    return describeScenarios({ maxDurationMs: this.options.maxDurationMs });
   }
 
   /** The run in progress first, then finished runs, newest first. */
