@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosTargetKind, type ScenarioInfo, type ScenarioParams } from '@rrl/contracts';
+import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosRunStatus, type ChaosTargetKind, type ScenarioInfo, type ScenarioParams } from '@rrl/contracts';
 import type { UserCacheService } from '@rrl/cache';
 import type { RedisConnectionService } from '@rrl/redis';
 import type { FaultProxy } from '../proxy';
@@ -55,7 +55,13 @@ export class ScenarioRunningError extends AppError {
   }
 }
 
+/** How often recovery is checked once the target is back. */
 const POLL_MS = 100;
+
+interface UndoStep {
+  message: string;
+  step: () => Promise<void>;
+}
 
 function faultedStores(targets: ResolvedTarget[]): FaultedStores {
   const kinds = new Set(targets.map((t) => t.target.kind));
@@ -149,18 +155,38 @@ export class ScenarioRunner {
     const probe = await ReadProbe.start(this.options.app.probe, this.options.probe);
     recorder.mark('note', probe ? `read probe: ${this.options.probe.readsPerSecond} reads/s over ${probe.idCount} users` : 'read probe off: only outside reads are measured');
     this.log(`chaos run ${run.id}: ${scenario.name} on ${run.targets.join(', ')}`);
-    const undo: { message: string; step: () => Promise<void> }[] = [];
-    const ctx: ScenarioContext = {
+    const undo: UndoStep[] = [];
+    await this.injectAndHold(run, scenario, params, this.contextFor(run, targets, undo), undo);
+    run.phase = 'restoring';
+    const restored = await this.undo(run, undo);
+    if (restored) recorder.targetBack(`restored: ${undo.map((u) => u.message).reverse().join('; ') || 'nothing to undo'}`);
+    if (restored && !run.error && run.abortReason !== 'cancelled') {
+      run.phase = 'observing';
+      await this.watchRecovery(run, probe !== null);
+    }
+    probe?.stop();
+    unsubscribe();
+    this.end(run, run.error ? 'failed' : run.abortReason === 'cancelled' ? 'cancelled' : run.abortReason === 'timeout' ? 'timed-out' : 'completed');
+  }
+
+  private contextFor(run: ActiveRun, targets: ResolvedTarget[], undo: UndoStep[]): ScenarioContext {
+    return {
       targets,
       proxy: this.options.proxy,
       credentials: this.options.app.credentials,
-      action: (m) => recorder.action(m),
+      action: (m) => run.recorder.action(m),
       undo: (message, step) => void undo.push({ message, step }),
-      secret: (v) => recorder.secret(v),
+      secret: (v) => run.recorder.secret(v),
     };
+  }
+
+  /**
+   * Injects the fault and holds it until its time is up, a cancel or the safety timeout. A cancel
+   * waits for the fault call to settle (undoing half of a password change would leave the new one
+   * in place); only the safety timeout gives up on a call that hangs.
+   */
+  private async injectAndHold(run: ActiveRun, scenario: Scenario, params: ScenarioParams, ctx: ScenarioContext, undo: UndoStep[]): Promise<void> {
     const hold = Math.min(scenario.holdMs(params), this.options.maxDurationMs);
-    // A cancel waits for the fault call to settle (undoing half of a password change would leave
-    // the new one in place); only the safety timeout gives up on a call that hangs.
     const safetyAbort = new AbortController();
     const safety = setTimeout(() => (run.interrupt('timeout'), safetyAbort.abort()), hold + (this.options.safetyMarginMs ?? 60_000));
     const injecting = scenario.inject(ctx, params);
@@ -171,22 +197,16 @@ export class ScenarioRunner {
       await sleep(hold, run.signal);
     } catch (e) {
       run.error = (e as Error).message;
-      recorder.mark('error', `the fault could not be injected: ${run.error}`);
+      run.recorder.mark('error', `the fault could not be injected: ${run.error}`);
     } finally {
       clearTimeout(safety);
     }
-    if (run.abortReason === 'cancelled') recorder.mark('cancelled', 'cancelled: restoring the target now');
-    if (run.abortReason === 'timeout') recorder.mark('timeout', 'safety timeout: restoring the target');
-    run.phase = 'restoring';
-    const restored = await this.undo(run, undo);
-    if (restored) recorder.targetBack(`restored: ${undo.map((u) => u.message).reverse().join('; ') || 'nothing to undo'}`);
-    if (restored && !run.error && run.abortReason !== 'cancelled') {
-      run.phase = 'observing';
-      await this.watchRecovery(run, probe !== null);
-    }
-    probe?.stop();
-    unsubscribe();
-    run.finish(run.error ? 'failed' : run.abortReason === 'cancelled' ? 'cancelled' : run.abortReason === 'timeout' ? 'timed-out' : 'completed');
+    if (run.abortReason === 'cancelled') run.recorder.mark('cancelled', 'cancelled: restoring the target now');
+    if (run.abortReason === 'timeout') run.recorder.mark('timeout', 'safety timeout: restoring the target');
+  }
+
+  private end(run: ActiveRun, status: ChaosRunStatus): void {
+    run.finish(status);
     this.finished.unshift(run.snapshot());
     this.finished.splice(this.keep);
     this.active = null;
@@ -196,15 +216,11 @@ export class ScenarioRunner {
   /** A bug in the runner must not leave the slot taken forever. */
   private abandon(run: ActiveRun, e: Error): void {
     run.error ??= `runner error: ${e.message}`;
-    if (run.phase !== 'done') run.finish('failed');
-    if (this.active === run) {
-      this.finished.unshift(run.snapshot());
-      this.active = null;
-    }
+    if (this.active === run) this.end(run, 'failed');
   }
 
   /** A fault call abandoned by the safety timeout may still land later: undo it again then. */
-  private undoAgainWhenSettled(run: ActiveRun, injecting: Promise<void>, steps: { message: string; step: () => Promise<void> }[]): void {
+  private undoAgainWhenSettled(run: ActiveRun, injecting: Promise<void>, steps: UndoStep[]): void {
     injecting
       .catch(() => undefined)
       .then(() => this.undo(run, steps, false))
@@ -212,7 +228,7 @@ export class ScenarioRunner {
   }
 
   /** Runs every undo step, newest first, each time-limited; true when all succeeded. */
-  private async undo(run: ActiveRun, steps: { message: string; step: () => Promise<void> }[], record = true): Promise<boolean> {
+  private async undo(run: ActiveRun, steps: UndoStep[], record = true): Promise<boolean> {
     let ok = true;
     for (const { message, step } of [...steps].reverse()) {
       try {
