@@ -84,7 +84,7 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
       ['crash', { target, colour: 'red' }, 400, 'VALIDATION_FAILED', /colour is not a parameter/],
       ['crash', {}, 400, 'VALIDATION_FAILED', /target/],
       ['latency', { target, latencyMs: 100, jitterMs: 200 }, 400, 'VALIDATION_FAILED', /jitterMs must not exceed latencyMs/],
-      ['crash', { target: 'process:redis-1' }, 404, 'TARGET_NOT_FOUND', /redis-1/],
+      ['crash', { target: 'process:redis-1' }, 404, 'TARGET_NOT_FOUND', /no chaos target 'process:redis-1'/],
       ['crash', { target: 'redis-1' }, 404, 'TARGET_NOT_FOUND', /<driver>:<name>/],
       ['mysql-outage', { target }, 400, 'VALIDATION_FAILED', /needs mysql for 'target'.*is redis/],
       ['latency', { target }, 400, 'VALIDATION_FAILED', /CHAOS_PROXY_ENABLED=true/],

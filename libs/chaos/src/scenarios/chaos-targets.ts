@@ -41,7 +41,12 @@ export class ChaosTargets {
       throw new AppError(ERROR_CODES.TARGET_NOT_FOUND, 404, `no chaos target '${id}': ids are "<driver>:<name>" (${[...this.drivers.keys()].join(', ')}) as GET /api/chaos/targets lists them`);
     }
     const localId = id.slice(colon + 1);
-    const target = this.qualify(await driver.inspect(localId));
+    const target = this.qualify(
+      await driver.inspect(localId).catch((e: unknown) => {
+        // The driver knows its own ids only; say which id the client sent.
+        throw e instanceof AppError && e.code === ERROR_CODES.TARGET_NOT_FOUND ? new AppError(e.code, 404, `no chaos target '${id}'`) : e;
+      }),
+    );
     return { id: target.id, localId, driver, target };
   }
 

@@ -153,7 +153,7 @@ export class ScenarioRunner {
     const { recorder } = run;
     const unsubscribe = this.observe(recorder);
     const probe = await ReadProbe.start(this.options.app.probe, this.options.probe);
-    recorder.mark('note', probe ? `read probe: ${this.options.probe.readsPerSecond} reads/s over ${probe.idCount} users` : 'read probe off: only outside reads are measured');
+    recorder.mark('note', this.probeNote(probe));
     this.log(`chaos run ${run.id}: ${scenario.name} on ${run.targets.join(', ')}`);
     const undo: UndoStep[] = [];
     await this.injectAndHold(run, scenario, params, this.contextFor(run, targets, undo), undo);
@@ -167,6 +167,13 @@ export class ScenarioRunner {
     probe?.stop();
     unsubscribe();
     this.end(run, run.error ? 'failed' : run.abortReason === 'cancelled' ? 'cancelled' : run.abortReason === 'timeout' ? 'timed-out' : 'completed');
+  }
+
+  private probeNote(probe: ReadProbe | null): string {
+    const { readsPerSecond } = this.options.probe;
+    if (probe) return `read probe: ${readsPerSecond} reads/s over ${probe.idCount} users`;
+    const why = readsPerSecond > 0 ? 'no users to read (or the database did not answer)' : 'chaos.probe.readsPerSecond is 0';
+    return `read probe off (${why}): only outside reads are measured`;
   }
 
   private contextFor(run: ActiveRun, targets: ResolvedTarget[], undo: UndoStep[]): ScenarioContext {
