@@ -1,4 +1,4 @@
-import { AppError, ERROR_CODES, SCENARIO_NAMES, type ScenarioInfo, type ScenarioName } from '@rrl/contracts';
+import { AppError, ERROR_CODES, SCENARIO_NAMES, type ScenarioInfo, type ScenarioName, type TargetParams } from '@rrl/contracts';
 import { z } from 'zod';
 import { authFailureScenario } from './auth-failure.scenario';
 import { bothDownScenario } from './both-down.scenario';
@@ -11,31 +11,34 @@ import { restartScenario } from './restart.scenario';
 import type { Scenario, ScenarioLimits } from './scenario';
 import { stopStartScenario } from './stop-start.scenario';
 
+/** Scenarios differ in their parameter type; the runner only ever hands one what its own schema parsed. */
+const erased = <P extends TargetParams>(s: Scenario<P>) => s as unknown as Scenario;
+
 /** Every scenario by name, in the order the API lists them. */
-export const SCENARIOS: Record<ScenarioName, Scenario<never>> = {
-  crash: crashScenario,
-  'stop-start': stopStartScenario,
-  restart: restartScenario,
-  pause: pauseScenario,
-  'auth-failure': authFailureScenario,
-  partition: partitionScenario,
-  latency: latencyScenario,
-  'mysql-outage': mysqlOutageScenario,
-  'both-down': bothDownScenario,
-} as Record<ScenarioName, Scenario<never>>;
+export const SCENARIOS: Record<ScenarioName, Scenario> = {
+  crash: erased(crashScenario),
+  'stop-start': erased(stopStartScenario),
+  restart: erased(restartScenario),
+  pause: erased(pauseScenario),
+  'auth-failure': erased(authFailureScenario),
+  partition: erased(partitionScenario),
+  latency: erased(latencyScenario),
+  'mysql-outage': erased(mysqlOutageScenario),
+  'both-down': erased(bothDownScenario),
+};
 
 /** The scenario called `name`, or a 404 listing the known ones. */
 export function scenarioNamed(name: string): Scenario {
   if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
     throw new AppError(ERROR_CODES.NOT_FOUND, 404, `unknown scenario '${name}'; known: ${SCENARIO_NAMES.join(', ')}`);
   }
-  return SCENARIOS[name as ScenarioName] as unknown as Scenario;
+  return SCENARIOS[name as ScenarioName];
 }
 
 /** Every scenario with its parameters as JSON Schema (what a client needs to build a form). */
 export function describeScenarios(limits: ScenarioLimits): ScenarioInfo[] {
   return SCENARIO_NAMES.map((name) => {
-    const scenario = SCENARIOS[name] as unknown as Scenario;
+    const scenario = SCENARIOS[name];
     const { $schema: _, ...parameters } = z.toJSONSchema(scenario.params(limits), { io: 'input' }) as Record<string, unknown>;
     return { name, summary: scenario.summary, parameters };
   });
