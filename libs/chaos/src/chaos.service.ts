@@ -66,6 +66,11 @@ export class ChaosService implements BeforeApplicationShutdown {
     });
   }
 
+  /** Run started / timeline event / run ended, for a live view. */
+  get events(): ScenarioRunner['events'] {
+    return this.runner.events;
+  }
+
   async targets(): Promise<ChaosTargetsResponse> {
     return { ...(await this.targetsOfDrivers.list()), proxy: this.options.proxy?.stats() ?? null };
   }

@@ -16,7 +16,7 @@ const base: Omit<ChaosRun, 'timeline' | 'metrics'> = {
 function recorder(faulted: 'redis' | 'mysql' | 'both' = 'redis') {
   let now = 1000;
   let failures = 0;
-  const r = new RunRecorder(1000, faulted, () => failures, () => now);
+  const r = new RunRecorder(1000, faulted, { redisFailures: () => failures, now: () => now });
   return { r, at: (t: number) => (now = t), redisFails: () => failures++ };
 }
 

@@ -16,6 +16,18 @@ const TIMELINE_CAP = 1000;
 /** Read latencies kept for percentiles (a long run at high traffic keeps its first ones). */
 const LATENCY_CAP = 200_000;
 
+export interface RunRecorderHooks {
+  /**
+   * Failed Redis calls in the app so far (errors plus breaker rejections): a read served from
+   * MySQL is a detection only once that count has moved, since a plain cache miss (after a write
+   * invalidated the key) is served from MySQL too.
+   */
+  redisFailures?: () => number;
+  /** Each timeline event as it is recorded (a live view). */
+  onEvent?: (e: TimelineEvent) => void;
+  now?: () => number;
+}
+
 export interface RetryEvent {
   attempt: number;
   delayMs: number;
@@ -46,18 +58,17 @@ export class RunRecorder {
   private appReconnectedAt: number | null = null;
 
   private failuresAtAction = 0;
+  private readonly redisFailures: () => number;
+  private readonly now: () => number;
 
-  /**
-   * `redisFailures` counts failed Redis calls in the app (errors plus breaker rejections): a read
-   * served from MySQL is a detection only once that count has moved, since a plain cache miss
-   * (after a write invalidated the key) is served from MySQL too.
-   */
   constructor(
     private readonly startedAt: number,
     readonly faulted: FaultedStores,
-    private readonly redisFailures: () => number = () => 0,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly hooks: RunRecorderHooks = {},
+  ) {
+    this.redisFailures = hooks.redisFailures ?? (() => 0);
+    this.now = hooks.now ?? Date.now;
+  }
 
   get recovered(): boolean {
     return this.recoveredAt !== null;
@@ -79,7 +90,9 @@ export class RunRecorder {
     const repetitive = type === 'reconnect-attempt' || type === 'redis-state' || type === 'breaker-state';
     if (this.timeline.length >= TIMELINE_CAP && repetitive) return void this.dropped++;
     const at = this.now();
-    this.timeline.push({ at: new Date(at).toISOString(), offsetMs: at - this.startedAt, type, message: this.redact(message), ...(data ? { data } : {}) });
+    const event: TimelineEvent = { at: new Date(at).toISOString(), offsetMs: at - this.startedAt, type, message: this.redact(message), ...(data ? { data } : {}) };
+    this.timeline.push(event);
+    this.hooks.onEvent?.(event);
   }
 
   action(message: string): void {

@@ -90,6 +90,19 @@ describe('ScenarioRunner (fake driver)', () => {
     expect(runner.list().map((r) => r.id)).toEqual([ids[2], ids[1]]);
   });
 
+  it('emits started, each timeline event and ended, for a live view', async () => {
+    const { runner, ended } = setup();
+    const seen: string[] = [];
+    runner.events.on('started', (r) => seen.push(`started ${r.status}`));
+    runner.events.on('timeline', ({ event }) => seen.push(event.type));
+    runner.events.on('ended', (r) => seen.push(`ended ${r.status}`));
+    const run = await runner.start('pause', { target: 'process:r1', durationMs: 10 });
+    await ended(run.id);
+    expect(seen[0]).toBe('started running');
+    expect(seen).toEqual(expect.arrayContaining(['action', 'target-back']));
+    expect(seen.at(-1)).toBe('ended completed');
+  });
+
   it('a failure half-way through injecting still undoes every step, and the run says failed', async () => {
     const { driver, runner, ended } = setup();
     driver.fail.add('kill');

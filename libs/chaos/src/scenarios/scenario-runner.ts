@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosRunStatus, type ChaosTargetKind, type ScenarioInfo, type ScenarioParams } from '@rrl/contracts';
+import { EventEmitter } from 'node:events';
+import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosRunStatus, type ChaosTargetKind, type ScenarioInfo, type ScenarioParams, type TimelineEvent } from '@rrl/contracts';
 import type { UserCacheService } from '@rrl/cache';
 import type { RedisConnectionService } from '@rrl/redis';
 import type { FaultProxy } from '../proxy';
@@ -40,6 +41,13 @@ export interface ScenarioRunnerOptions {
   log?: (message: string) => void;
 }
 
+/** For a live view (a WebSocket gateway): a run started, recorded an event, ended. */
+export interface ChaosRunEvents {
+  started: [ChaosRun];
+  timeline: [{ runId: string; event: TimelineEvent }];
+  ended: [ChaosRun];
+}
+
 /** 409 naming the run in progress, so a client can follow or cancel it. */
 export class ScenarioRunningError extends AppError {
   constructor(readonly runId: string | null, scenario: string | null) {
@@ -75,6 +83,7 @@ function faultedStores(targets: ResolvedTarget[]): FaultedStores {
  * watches the app recover. Keeps the last `keep` finished runs in memory.
  */
 export class ScenarioRunner {
+  readonly events = new EventEmitter<ChaosRunEvents>();
   private active: ActiveRun | null = null;
   private starting = false;
   private readonly finished: ChaosRun[] = [];
@@ -93,11 +102,17 @@ export class ScenarioRunner {
     try {
       const targets = await this.resolveTargets(scenario, params);
       scenario.check?.(targets, this.options.proxy);
-      const recorder = new RunRecorder(Date.now(), faultedStores(targets), () => this.options.app.redisFailures());
-      const run = new ActiveRun(randomUUID(), scenario.name, params as ScenarioParams & Record<string, unknown>, targets.map((t) => t.id), recorder);
+      const runId = randomUUID();
+      const recorder = new RunRecorder(Date.now(), faultedStores(targets), {
+        redisFailures: () => this.options.app.redisFailures(),
+        onEvent: (event) => this.events.emit('timeline', { runId, event }),
+      });
+      const run = new ActiveRun(runId, scenario.name, params as ScenarioParams & Record<string, unknown>, targets.map((t) => t.id), recorder);
       this.active = run;
+      const snapshot = run.snapshot();
+      this.events.emit('started', snapshot);
       this.execute(run, scenario, params, targets).catch((e: Error) => this.abandon(run, e));
-      return run.snapshot();
+      return snapshot;
     } finally {
       this.starting = false;
     }
@@ -214,9 +229,11 @@ export class ScenarioRunner {
 
   private end(run: ActiveRun, status: ChaosRunStatus): void {
     run.finish(status);
-    this.finished.unshift(run.snapshot());
+    const snapshot = run.snapshot();
+    this.finished.unshift(snapshot);
     this.finished.splice(this.keep);
     this.active = null;
+    this.events.emit('ended', snapshot);
     this.log(`chaos run ${run.id}: ${run.status}`);
   }
 
