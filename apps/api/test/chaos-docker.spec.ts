@@ -1,4 +1,4 @@
-import type { ChaosTargetsResponse, RedisStatus } from '@rrl/contracts';
+import type { ChaosTargetsResponse, LogLine, RedisStatus } from '@rrl/contracts';
 import {
   buildRedisImage,
   createTestDatabase,
@@ -46,8 +46,15 @@ describe('chaos scenarios on a Docker Redis container through the API (real engi
     expect(body.targets.find((t) => t.id === target)).toMatchObject({ kind: 'redis', driver: 'docker', state: 'running', endpoint: { port: container.port } });
   });
 
+  it("tails the container's logs through the API", async () => {
+    const { status, body } = await lab.send<{ lines: LogLine[] }>('GET', `/api/chaos/targets/${target}/logs?tail=20`, undefined, auth);
+    expect(status).toBe(200);
+    expect(body.lines.some((l) => /Ready to accept connections/.test(l.line))).toBe(true);
+  });
+
   it.each([
     ['crash', { downtimeMs: 1500 }],
+    ['restart', { downtimeMs: 1500 }],
     ['pause', { durationMs: 1500 }],
     ['partition', { durationMs: 1500 }],
   ])('%s on the container: zero failed reads, detect and recover times plausible, container running again', async (name, params) => {
