@@ -73,7 +73,6 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     await sleep(300);
     redis.pause();
     await waitFor('breaker open', async () => (await lab.get<CacheStats>('/api/cache/stats')).body.breaker.state === 'open', 10_000);
-    const pausedFrom = Date.now();
     await sleep(2000);
     redis.unpause();
     await servedFromRedisAgain();
@@ -86,8 +85,7 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     // No read waits longer than the command timeout plus a database round trip (generous for a shared 2-core box).
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(lab.config.redis.connection.commandTimeout + 1500);
     const stats = await lab.get<CacheStats>('/api/cache/stats');
-    expect(stats.body.breaker.transitions.map((t) => t.to)).toEqual(expect.arrayContaining(['open', 'half-open', 'closed']));
-    expect(pausedFrom).toBeGreaterThan(0);
+    expect(stats.body.breaker.transitions.map((t) => t.to)).toEqual(expect.arrayContaining(['open', 'closed']));
   }, 60_000);
 
   it('a write while Redis is unreachable is never read back stale once Redis returns', async () => {

@@ -106,6 +106,21 @@ describe('RedisCircuitBreaker', () => {
     expect(breaker.history()[2].reason).toBe('probe succeeded');
   });
 
+  it('closes at once when the connection reports Redis ready again, without waiting for a probe', async () => {
+    for (let i = 0; i < 5; i++) await call(breaker, boom);
+    jest.advanceTimersByTime(100);
+    expect(breaker.closeOnRecovery('Redis connection ready again')).toBe(true);
+    expect(breaker.state).toBe('closed');
+    expect(await call(breaker, ok)).toBe('ok');
+    expect(breaker.history().map((t) => `${t.from}>${t.to}:${t.reason}`)).toEqual([
+      expect.stringMatching(/^closed>open:5 consecutive failures/),
+      'open>closed:Redis connection ready again',
+    ]);
+    // Closed already: nothing to do, nothing recorded.
+    expect(breaker.closeOnRecovery('again')).toBe(false);
+    expect(breaker.history()).toHaveLength(2);
+  });
+
   it('a failed probe opens it again for another halfOpenAfter', async () => {
     const transitions: string[] = [];
     breaker.events.on('transition', (t) => transitions.push(t.to));

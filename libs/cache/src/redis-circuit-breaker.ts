@@ -83,6 +83,8 @@ export class RedisCircuitBreaker {
   private current: BreakerState = 'closed';
   private lastError = '';
   private openedAt = 0;
+  /** Set while closeOnRecovery() runs, so its transient "isolated" step is not recorded. */
+  private recoveryReason: string | null = null;
 
   constructor(private readonly options: RedisBreakerOptions) {
     this.trips = new EitherBreaker(options);
@@ -109,6 +111,22 @@ export class RedisCircuitBreaker {
     return this.policy.execute(fn);
   }
 
+  /**
+   * The connection reports Redis ready again (a fresh handshake and ready check succeeded): close
+   * now instead of waiting up to halfOpenAfter for the next probe. cockatiel has no "close" call;
+   * isolate() + dispose() is its documented way back to closed.
+   */
+  closeOnRecovery(reason: string): boolean {
+    if (this.policy.state !== CircuitState.Open && this.policy.state !== CircuitState.HalfOpen) return false;
+    this.recoveryReason = reason;
+    try {
+      this.policy.isolate().dispose();
+    } finally {
+      this.recoveryReason = null;
+    }
+    return true;
+  }
+
   history(): BreakerTransition[] {
     return [...this.transitions];
   }
@@ -118,6 +136,7 @@ export class RedisCircuitBreaker {
   }
 
   private record(to: BreakerState): void {
+    if (this.recoveryReason && to === 'isolated') return;
     const from = this.current;
     this.current = to;
     if (to === 'open') this.openedAt = Date.now();
@@ -134,7 +153,7 @@ export class RedisCircuitBreaker {
     const cause = this.lastError ? ` (last error: ${this.lastError})` : '';
     if (to === 'open') return from === 'half-open' ? `probe failed${cause}` : `${this.trips.tripReason}${cause}`;
     if (to === 'half-open') return `${this.options.halfOpenAfter} ms elapsed, probing Redis`;
-    if (to === 'closed') return from === 'isolated' ? 'isolation lifted' : 'probe succeeded';
+    if (to === 'closed') return this.recoveryReason ?? (from === 'isolated' ? 'isolation lifted' : 'probe succeeded');
     return 'isolated by hand';
   }
 }

@@ -63,7 +63,11 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly caching: AppConfig['redis']['caching'];
   private flushing: Promise<void> | null = null;
   private readonly counters = { hits: 0, misses: 0, negativeHits: 0, redisErrors: 0, breakerRejections: 0, coalescedMisses: 0, dbReads: 0 };
-  private readonly onRedisReady = () => void this.flushPending();
+  /** Redis is back: stop bypassing it at once (no wait for the next half-open probe), after the flush. */
+  private readonly onRedisReady = () => {
+    this.breaker.closeOnRecovery('Redis connection ready again');
+    void this.flushPending();
+  };
 
   constructor(
     private readonly redis: RedisConnectionService,
