@@ -24,8 +24,8 @@ const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') a
 
 const USERS = 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 3000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 async function autocannonRps(url: string): Promise<number> {
   const result = await autocannon({ url, connections: CONCURRENCY, duration: ROUND_MS / 1000, requests: [{ setupRequest: (req) => ({ ...req, path: `${new URL(url).pathname.replace(/\d+$/, '')}${1 + Math.floor(Math.random() * USERS)}` }) }] });
@@ -35,6 +35,14 @@ async function autocannonRps(url: string): Promise<number> {
 
 async function main(): Promise<void> {
   const redis = await RedisServerProcess.start();
+  try {
+    await bench(redis);
+  } finally {
+    await redis.stop(); // also when the bench fails: never leave a redis-server behind
+  }
+}
+
+async function bench(redis: RedisServerProcess): Promise<void> {
   const config = loadConfig({
     env: {},
     overrides: { port: 0, host: '127.0.0.1', redis: { host: '127.0.0.1', port: redis.port }, sqlite: { file: ':memory:' }, logging: { level: 'error', pretty: false } },
@@ -89,7 +97,6 @@ async function main(): Promise<void> {
   raw.disconnect();
   await bare.close();
   await app.close();
-  await redis.stop();
 }
 
 main().catch((e) => {

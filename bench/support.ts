@@ -32,13 +32,24 @@ export async function measure(concurrency: number, ms: number, op: (i: number) =
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Runs baseline and candidate alternately `rounds` times (so drift hits both) and compares medians. */
+/**
+ * One unmeasured warm-up round each (JIT, connection pools), then `rounds` pairs in ABBA order
+ * (baseline first in even pairs, candidate first in odd ones) so drift and GC debt hit both
+ * sides alike; compares medians.
+ */
 export async function compare(rounds: number, baseline: () => Promise<number>, candidate: () => Promise<number>) {
+  await baseline();
+  await candidate();
   const b: number[] = [];
   const c: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    b.push(await baseline());
-    c.push(await candidate());
+    if (i % 2 === 0) {
+      b.push(await baseline());
+      c.push(await candidate());
+    } else {
+      c.push(await candidate());
+      b.push(await baseline());
+    }
   }
   return { baseline: median(b), candidate: median(c), ratio: median(c) / median(b) };
 }

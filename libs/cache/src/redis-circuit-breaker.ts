@@ -105,9 +105,27 @@ export class RedisCircuitBreaker {
     return s === CircuitState.HalfOpen || s === CircuitState.Isolated || (s === CircuitState.Open && !this.probeDue());
   }
 
-  async execute<T>(fn: () => Promise<T>): Promise<T> {
+  execute<T>(fn: () => Promise<T>): Promise<T> {
+    const state = this.policy.state;
+    if (state === CircuitState.Closed) {
+      // Closed-state fast path, by hand because cockatiel's execute() costs ~10 % of a cache hit
+      // (two async layers and an event per call; see bench/run.ts). It does what cockatiel does
+      // when closed: run, then tell the breaker. A failure is replayed through cockatiel, which
+      // counts it and decides about opening; the caller always gets the original error.
+      return fn().then(
+        (value) => {
+          this.trips.success(CircuitState.Closed);
+          return value;
+        },
+        (error: unknown) =>
+          this.policy.execute(() => Promise.reject(error)).then(
+            () => Promise.reject(error),
+            () => Promise.reject(error),
+          ),
+      );
+    }
     // cockatiel parks calls behind the half-open probe; a read must not wait on a dead Redis.
-    if (this.policy.state === CircuitState.HalfOpen) throw new BrokenCircuitError('Redis circuit is half-open: a probe is in flight');
+    if (state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError('Redis circuit is half-open: a probe is in flight'));
     return this.policy.execute(fn);
   }
 

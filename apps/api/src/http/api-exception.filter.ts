@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { AppError, ERROR_CODES, type ApiErrorBody, type ErrorCode } from '@rrl/contracts';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Status codes Nest/Fastify raise themselves, mapped to our stable codes. */
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -30,8 +30,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = this.toBody(exception);
-    if (body.statusCode >= 500 && !(exception instanceof AppError)) this.logger.error(exception);
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const { method, url } = http.getRequest<FastifyRequest>();
+    // The request line for failures (see logger.ts): one line, no body, no headers.
+    const line = `${method} ${url} -> ${body.statusCode} ${body.code}: ${body.message}`;
+    if (body.statusCode >= 500) this.logger.error(exception instanceof AppError ? line : `${line} ${exception instanceof Error ? (exception.stack ?? '') : String(exception)}`);
+    else this.logger.warn(line);
+    const reply = http.getResponse<FastifyReply>();
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
