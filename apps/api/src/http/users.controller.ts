@@ -3,10 +3,12 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags
 import { UserCacheService } from '@rrl/cache';
 import { AppError, ERROR_CODES, type Page, type UserDto, type UserReadResult } from '@rrl/contracts';
 import { CreateUserDto, PageQueryDto, UpdateUserDto, UserResponseDto, UsersPageDto, UsersRepository } from '@rrl/users';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { ApiErrorResponses } from './api-error.dto';
 import { idParamPipe } from './id-param.pipe';
 import { EmailQueryDto, UserReadResultDto } from './user-read.dto';
+import { USER_READ_RESPONSE_SCHEMA } from './user-read.schema';
 
 @ApiTags('users')
 @ApiErrorResponses(400, 503)
@@ -28,6 +30,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Read one user by email, Redis first' })
   @ApiOkResponse({ type: UserReadResultDto })
   @ApiErrorResponses(404)
+  @RouteSchema(USER_READ_RESPONSE_SCHEMA)
   async byEmail(@Query() query: EmailQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserReadResult> {
     return withSourceHeader(reply, await this.cache.getByEmail(query.email));
   }
@@ -36,6 +39,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Read one user, Redis first with database fallback; says where it came from and how long it took' })
   @ApiOkResponse({ type: UserReadResultDto })
   @ApiErrorResponses(404)
+  @RouteSchema(USER_READ_RESPONSE_SCHEMA)
   async get(@Param('id', idParamPipe) id: number, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserReadResult> {
     return withSourceHeader(reply, await this.cache.get(id));
   }
