@@ -6,38 +6,29 @@ import type { ApiErrorBody, ChaosRun, ChaosTargetsResponse, LogLine, RedisStatus
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { Redis } from 'ioredis';
 import { startLab, type Lab } from './support/lab';
-import { auth, CHAOS_TOKEN, createUsers, eventsOf, runUnderLoad, startScenario } from './chaos-support';
+import { auth, CHAOS_TOKEN, createUsers, eventsOf, runUnderLoad, startRedisChaosLab, startScenario, type RedisChaosLab } from './chaos-support';
 
 const APP_PASSWORD = 'app-secret-pw-4242';
 
 describe('chaos API: auth, validation, one run at a time, cancel, logs, auth failure', () => {
+  let env: RedisChaosLab;
   let redis: RedisServerProcess;
-  let db: TestDatabase;
   let lab: Lab;
   let target: string;
   let ids: number[];
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start({ password: APP_PASSWORD });
-    db = await createTestDatabase();
-    lab = await startLab({
-      redis: { port: redis.port, password: APP_PASSWORD },
-      mysql: db,
-      targets: [{ process: redis, kind: 'redis' }],
+    env = await startRedisChaosLab({
+      users: 10,
+      tag: 'api',
+      password: APP_PASSWORD,
       // No engine behind this socket: the Docker driver must be reported unavailable, not fail the API.
-      overrides: { chaos: { token: CHAOS_TOKEN, docker: { socketPath: '/nonexistent/docker.sock', host: null } } },
+      overrides: { chaos: { docker: { socketPath: '/nonexistent/docker.sock', host: null } } },
     });
-    await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
-    ids = await createUsers(lab, 10, 'api');
-    await lab.send('POST', '/api/cache/warm', {});
-    target = `process:${redis.options.name}`;
+    ({ redis, lab, target, ids } = env);
   }, 60_000);
 
-  afterAll(async () => {
-    await lab?.close();
-    await redis?.stop();
-    await db?.drop();
-  });
+  afterAll(() => env?.close());
 
   it('are documented in OpenAPI with bearer auth', async () => {
     const { body } = await lab.get<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>('/docs-json');

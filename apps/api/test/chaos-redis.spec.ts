@@ -1,7 +1,7 @@
-import type { ChaosTargetsResponse, RedisStatus } from '@rrl/contracts';
-import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
-import { startLab, type Lab } from './support/lab';
-import { auth, CHAOS_TOKEN, createUsers, eventsOf, read, runUnderLoad } from './chaos-support';
+import type { ChaosTargetsResponse } from '@rrl/contracts';
+import { waitFor } from '@rrl/testing';
+import type { Lab } from './support/lab';
+import { auth, eventsOf, read, runUnderLoad, startRedisChaosLab, type RedisChaosLab } from './chaos-support';
 
 /**
  * Each Redis scenario through the HTTP API, while concurrent readers run: no read fails while MySQL
@@ -9,32 +9,17 @@ import { auth, CHAOS_TOKEN, createUsers, eventsOf, read, runUnderLoad } from './
  * back afterwards.
  */
 describe('chaos scenarios on a local redis-server through the API (real redis-server, real MariaDB, fault proxy)', () => {
-  let redis: RedisServerProcess;
-  let db: TestDatabase;
+  let env: RedisChaosLab;
   let lab: Lab;
   let target: string;
   let ids: number[];
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-    db = await createTestDatabase();
-    lab = await startLab({
-      redis: { port: redis.port },
-      mysql: db,
-      targets: [{ process: redis, kind: 'redis' }],
-      overrides: { chaos: { token: CHAOS_TOKEN, proxy: { enabled: true, listenPort: 0 }, recoveryTimeoutMs: 15_000 } },
-    });
-    await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
-    ids = await createUsers(lab, 20, 'chaos');
-    await lab.send('POST', '/api/cache/warm', {});
-    target = `process:${redis.options.name}`;
+    env = await startRedisChaosLab({ users: 20, tag: 'chaos', overrides: { chaos: { proxy: { enabled: true, listenPort: 0 }, recoveryTimeoutMs: 15_000 } } });
+    ({ lab, target, ids } = env);
   }, 60_000);
 
-  afterAll(async () => {
-    await lab?.close();
-    await redis?.stop();
-    await db?.drop();
-  });
+  afterAll(() => env?.close());
 
   /** What every scenario must leave behind: the target running and reads served from Redis. */
   async function expectRestored(): Promise<void> {
@@ -49,7 +34,7 @@ describe('chaos scenarios on a local redis-server through the API (real redis-se
     expect(res.status).toBe(200);
     expect(res.body.targets).toContainEqual(expect.objectContaining({ id: target, kind: 'redis', driver: 'process', state: 'running' }));
     expect(res.body.drivers.map((d) => d.name).sort()).toEqual(['docker', 'process']);
-    expect(res.body.proxy).toMatchObject({ listening: true, upstream: { port: redis.port } });
+    expect(res.body.proxy).toMatchObject({ listening: true, upstream: { port: env.redis.port } });
   });
 
   it.each([

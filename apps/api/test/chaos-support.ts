@@ -1,36 +1,12 @@
-import type { ChaosRun, UserDto, UserReadResult } from '@rrl/contracts';
-import { waitFor } from '@rrl/testing';
-import { hammer, type Lab } from './support/lab';
+import type { ChaosRun, RedisStatus } from '@rrl/contracts';
+import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
+import { startLab, type Lab, type LabOptions } from './support/lab';
+import { createUsers, readers } from './support/readers';
+
+export { createUsers, read, readers, type ReadOutcome } from './support/readers';
 
 export const CHAOS_TOKEN = 'test-chaos-token-0123456789';
 export const auth = { authorization: `Bearer ${CHAOS_TOKEN}` };
-
-export interface ReadOutcome {
-  status: number;
-  source?: string;
-  code?: string;
-  ms: number;
-}
-
-export async function read(lab: Lab, id: number): Promise<ReadOutcome> {
-  const t0 = performance.now();
-  const r = await lab.get<UserReadResult & { code?: string }>(`/api/users/${id}`);
-  return { status: r.status, source: r.body?.source, code: r.body?.code, ms: performance.now() - t0 };
-}
-
-/** Concurrent readers over `ids` until stopped; returns every outcome. */
-export function readers(lab: Lab, ids: number[], concurrency = 6) {
-  let stop = false;
-  let i = 0;
-  const done = hammer(concurrency, () => read(lab, ids[i++ % ids.length]), () => stop);
-  return { stop: async () => ((stop = true), done) };
-}
-
-export async function createUsers(lab: Lab, n: number, tag: string): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < n; i++) ids.push((await lab.send<UserDto>('POST', '/api/users', { name: `${tag} ${i}`, email: `${tag}${i}@example.test` })).body.id);
-  return ids;
-}
 
 export const startScenario = (lab: Lab, name: string, body: unknown) => lab.send<ChaosRun>('POST', `/api/chaos/scenarios/${name}`, body, auth);
 
@@ -59,3 +35,45 @@ export async function runUnderLoad(lab: Lab, ids: number[], name: string, body: 
 }
 
 export const eventsOf = (run: ChaosRun, type: string) => run.timeline.filter((e) => e.type === type);
+
+export interface RedisChaosLab {
+  redis: RedisServerProcess;
+  db: TestDatabase;
+  lab: Lab;
+  /** The redis-server's chaos target id. */
+  target: string;
+  /** Users created and cached. */
+  ids: number[];
+  close(): Promise<void>;
+}
+
+/**
+ * A lab over its own redis-server (registered as a chaos target) and a fresh database, with
+ * `users` users created and warmed into Redis, and the chaos token configured.
+ */
+export async function startRedisChaosLab(opts: { users: number; tag: string; password?: string; overrides?: LabOptions['overrides'] }): Promise<RedisChaosLab> {
+  const redis = await RedisServerProcess.start({ password: opts.password });
+  const db = await createTestDatabase();
+  const { chaos, ...rest } = (opts.overrides ?? {}) as { chaos?: object };
+  const lab = await startLab({
+    redis: { port: redis.port, password: opts.password },
+    mysql: db,
+    targets: [{ process: redis, kind: 'redis' }],
+    overrides: { ...rest, chaos: { token: CHAOS_TOKEN, ...chaos } } as LabOptions['overrides'],
+  });
+  await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
+  const ids = await createUsers(lab, opts.users, opts.tag);
+  await lab.send('POST', '/api/cache/warm', {});
+  return {
+    redis,
+    db,
+    lab,
+    ids,
+    target: `process:${redis.options.name}`,
+    async close() {
+      await lab.close();
+      await redis.stop();
+      await db.drop();
+    },
+  };
+}

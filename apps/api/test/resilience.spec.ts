@@ -1,30 +1,10 @@
-import type { ApiErrorBody, CacheStats, RedisStatus, UserDto, UserReadResult } from '@rrl/contracts';
+import type { ApiErrorBody, CacheStats, RedisStatus, UserDto } from '@rrl/contracts';
 import { createTestDatabase, MariaDbProcess, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { Redis } from 'ioredis';
-import { hammer, percentile, startLab, type Lab } from './support/lab';
+import { percentile, startLab, type Lab } from './support/lab';
+import { read, readers, type ReadOutcome } from './support/readers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Outcome {
-  status: number;
-  source?: string;
-  name?: string;
-  ms: number;
-}
-
-async function read(lab: Lab, id: number): Promise<Outcome> {
-  const t0 = performance.now();
-  const r = await lab.get<UserReadResult>(`/api/users/${id}`);
-  return { status: r.status, source: r.body?.source, name: r.body?.user?.name, ms: performance.now() - t0 };
-}
-
-/** Concurrent readers over `ids` until stopped; returns every outcome. */
-function readers(lab: Lab, ids: number[], concurrency = 8) {
-  let stop = false;
-  let i = 0;
-  const done = hammer(concurrency, () => read(lab, ids[i++ % ids.length]), () => stop);
-  return { stop: async () => ((stop = true), done) };
-}
 
 describe('resilience through the HTTP API under concurrent reads (real redis-server, real MariaDB)', () => {
   let redis: RedisServerProcess;
@@ -52,7 +32,7 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
 
   it('SIGKILL Redis: zero failed reads, and Redis serves again after a restart', async () => {
     await lab.send('POST', '/api/cache/warm', {});
-    const run = readers(lab, ids);
+    const run = readers(lab, ids, 8);
     await sleep(300);
     await redis.kill();
     await sleep(1500);
@@ -69,7 +49,7 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
   it('SIGSTOP Redis: the breaker opens, reads keep succeeding from MySQL with bounded latency; SIGCONT: Redis serves again', async () => {
     await servedFromRedisAgain();
     await lab.send('POST', '/api/cache/warm', {});
-    const run = readers(lab, ids);
+    const run = readers(lab, ids, 8);
     await sleep(300);
     redis.pause();
     await waitFor('breaker open', async () => (await lab.get<CacheStats>('/api/cache/stats')).body.breaker.state === 'open', 10_000);
@@ -98,7 +78,7 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     expect(patched.status).toBe(200);
     redis.unpause();
     // Every read from now on, the very first included, must show the new name.
-    const seen: Outcome[] = [];
+    const seen: ReadOutcome[] = [];
     await waitFor('redis serving the key again', async () => {
       const o = await read(lab, id);
       seen.push(o);
