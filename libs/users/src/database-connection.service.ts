@@ -40,6 +40,12 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
   private retryTimer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   private stopped = false;
+  /**
+   * Set only once initialize() has resolved. TypeORM flips dataSource.isInitialized as soon as
+   * the driver connects, before migrations run, so that flag alone let a request (or a readiness
+   * probe) through to a database whose tables did not exist yet (seen in CI: ER_NO_SUCH_TABLE).
+   */
+  private migrated = false;
 
   constructor(
     @InjectDataSource() readonly dataSource: DataSource,
@@ -58,7 +64,7 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
   }
 
   isConnected(): boolean {
-    return this.dataSource.isInitialized;
+    return this.migrated && this.dataSource.isInitialized;
   }
 
   status(): DatabaseStatus {
@@ -108,6 +114,7 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
     this.attempts++;
     try {
       await this.initializeCreatingDatabase();
+      this.migrated = true;
       this.connectedAt = new Date();
       this.lastError = null;
       this.logger.log(`Connected to ${this.describe()} after ${this.attempts} attempt(s); migrations applied`);

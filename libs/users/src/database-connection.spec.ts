@@ -54,9 +54,32 @@ describe('database outages (own MariaDB)', () => {
     await waitFor('a failed attempt', () => connection.status().attempts >= 1 && connection.status().lastError);
   });
 
-  it('connects on its own once MySQL starts, creating the database and the table', async () => {
-    await mariadb.start();
+  it('connects on its own once MySQL starts, creating the database and the table, and not before it is migrated', async () => {
+    // Hold TypeORM between "driver connected" and "migrations applied": it already reports
+    // isInitialized there, but a request must still get 503 instead of ER_NO_SUCH_TABLE.
+    const dataSource = connection.dataSource;
+    const runMigrations = dataSource.runMigrations.bind(dataSource);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let migrating = false;
+    dataSource.runMigrations = async (options) => {
+      migrating = true;
+      await gate;
+      return runMigrations(options);
+    };
+    try {
+      await mariadb.start();
+      await waitFor('migrations started', () => migrating, 30_000);
+      expect(dataSource.isInitialized).toBe(true);
+      expect(connection.isConnected()).toBe(false);
+      await expect(users.findById(1)).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE', statusCode: 503 });
+      expect(await connection.ping(500)).toMatchObject({ up: false });
+    } finally {
+      // Shutdown waits for the attempt in flight: never leave it parked on the gate.
+      release();
+    }
     await connection.whenConnected(30_000);
+    expect(connection.isConnected()).toBe(true);
     const u = await users.create({ name: 'Back Online', email: 'back@example.test' });
     expect(await users.findById(u.id)).toMatchObject({ email: 'back@example.test' });
   }, 40_000);
