@@ -40,7 +40,11 @@ describe('boot', () => {
     let maria: MariaDbProcess | undefined;
     try {
       expect((await lab.get('/health')).status).toBe(200);
-      expect((await lab.get('/health/ready')).status).toBe(503);
+      const notReady = await lab.get<{ status: string; error: Record<string, { status: string }> }>('/health/ready');
+      expect(notReady.status).toBe(503);
+      // The probe says which dependency is missing, not just "unavailable".
+      expect(notReady.body.status).toBe('error');
+      expect(notReady.body.error.database.status).toBe('down');
       const miss = await lab.get<ApiErrorBody>('/api/users/1');
       expect(miss.status).toBe(503);
       expect(miss.body.code).toMatch(/UNAVAILABLE/);

@@ -11,7 +11,9 @@ export class HealthModule {
   static forRoot(options: { gracefulShutdownMs: number }): DynamicModule {
     return {
       module: HealthModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: options.gracefulShutdownMs })],
+      // logger: false: the API's exception filter logs a failed readiness as one warn line with the
+      // failing checks; terminus's own logger would add an error-level line per probe.
+      imports: [TerminusModule.forRoot({ logger: false, gracefulShutdownTimeoutMs: options.gracefulShutdownMs })],
       controllers: [HealthController],
       providers: [DatabaseHealthIndicator, RedisHealthIndicator],
     };

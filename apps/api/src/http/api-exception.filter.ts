@@ -23,15 +23,35 @@ interface FastifyError {
 const isFastifyError = (e: unknown): e is FastifyError =>
   typeof e === 'object' && e !== null && typeof (e as FastifyError).statusCode === 'number' && String((e as FastifyError).code ?? '').startsWith('FST_');
 
+/** Terminus's failed-check report: { status: 'error', info, error, details }. */
+interface HealthReport {
+  status: 'error';
+  error: Record<string, unknown>;
+  details: Record<string, unknown>;
+}
+function healthReport(exception: unknown): HealthReport | null {
+  if (!(exception instanceof HttpException)) return null;
+  const res = exception.getResponse() as Partial<HealthReport> | string;
+  return typeof res === 'object' && res.status === 'error' && res.details && res.error ? (res as HealthReport) : null;
+}
+
 /** The one place errors become HTTP: every client gets { statusCode, code, message, details? }. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const body = this.toBody(exception);
     const http = host.switchToHttp();
     const { method, url } = http.getRequest<FastifyRequest>();
+    const report = healthReport(exception);
+    if (report) {
+      // A failed readiness check is an answer, not a server fault: the probe (and the person
+      // reading it) gets terminus's report naming the failing dependency, and the log one line.
+      this.logger.warn(`${method} ${url} -> 503 not ready: ${JSON.stringify(report.error)}`);
+      void http.getResponse<FastifyReply>().status(HttpStatus.SERVICE_UNAVAILABLE).send(report);
+      return;
+    }
+    const body = this.toBody(exception);
     // The request line for failures (see logger.ts): one line, no body, no headers.
     const line = `${method} ${url} -> ${body.statusCode} ${body.code}: ${body.message}`;
     if (body.statusCode >= 500) this.logger.error(exception instanceof AppError ? line : `${line} ${exception instanceof Error ? (exception.stack ?? '') : String(exception)}`);
