@@ -53,3 +53,17 @@ export async function compare(rounds: number, baseline: () => Promise<number>, c
   }
   return { baseline: median(b), candidate: median(c), ratio: median(c) / median(b) };
 }
+
+/**
+ * Several variants: one unmeasured warm-up round each, then `rounds` rounds, the order reversed
+ * every other round so drift hits all alike; median ops/s per variant.
+ */
+export async function compareMany<K extends string>(rounds: number, variants: Record<K, () => Promise<number>>): Promise<Record<K, number>> {
+  const names = Object.keys(variants) as K[];
+  for (const n of names) await variants[n]();
+  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < rounds; i++) {
+    for (const n of i % 2 === 0 ? names : [...names].reverse()) samples[n].push(await variants[n]());
+  }
+  return Object.fromEntries(names.map((n) => [n, median(samples[n])])) as Record<K, number>;
+}

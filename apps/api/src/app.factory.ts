@@ -16,7 +16,9 @@ const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
 /** Builds the configured application without listening; main.ts and the e2e tests share it. */
 export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplication> {
   const { config } = runtime;
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  // skipMiddie: the app has no Connect-style middleware (request lines come from the exception
+  // filter, see logger.ts), and middie's onRequest hook would run on every request for nothing.
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, skipMiddie: true });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
