@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +66,15 @@ describe('boot', () => {
   }, 90_000);
 });
 
+/** Alive and not a zombie. */
+function isRunning(pid: number): boolean {
+  try {
+    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim().startsWith('Z');
+  } catch {
+    return false; // ps exits 1 when there is no such process
+  }
+}
+
 describe('npm start on the embedded default (built dist, SQLite, managed redis-server)', () => {
   let child: ChildProcess | undefined;
   afterEach(() => child?.kill('SIGKILL'));
@@ -104,6 +113,35 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
     expect(app.output()).not.toMatch(/"level":50/);
     expect(() => process.kill(redisPid, 0)).toThrow();
   }, 60_000);
+
+  it('stops a managed redis-server a SIGKILLed run left behind, on the next start', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-orphan-'));
+    const startedPid = (out: string) => Number(/started a managed redis-server \(pid (\d+)\)/.exec(out)?.[1]);
+    const first = run({ PORT: String(await freePort()), DATA_DIR: dataDir, HOST: '127.0.0.1' });
+    await waitFor('first run started its redis-server', () => startedPid(first.output()) > 0, 30_000);
+    const orphan = startedPid(first.output());
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Nothing ran the shutdown hooks: the redis-server outlives its owner.
+    expect(isRunning(orphan)).toBe(true);
+    try {
+      const port = await freePort();
+      const second = run({ PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1' });
+      await waitFor('second run listening', async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 30_000);
+      expect(second.output()).toContain(`left behind when it died without shutting down: pid ${orphan}`);
+      // Orphans are adopted by init, which may reap them late: a zombie counts as stopped.
+      expect(isRunning(orphan)).toBe(false);
+      expect(startedPid(second.output())).not.toBe(orphan);
+      second.child.kill('SIGTERM');
+      await second.exited;
+    } finally {
+      try {
+        process.kill(orphan, 'SIGKILL');
+      } catch {
+        // already gone, as it should be
+      }
+    }
+  }, 90_000);
 
   it('starts without redis-server on PATH and says so', async () => {
     const port = await freePort();

@@ -26,12 +26,14 @@ export interface LabRuntime {
 
 /**
  * Embedded default: with no Redis configured, run a local redis-server child on a free port (its
- * folder under dataDir, nothing persisted). Without the binary the API still serves from the
+ * folder under dataDir, nothing persisted; one left behind by a SIGKILLed run is stopped first). Without the binary the API still serves from the
  * database alone, and says so.
  */
 async function startManagedRedis(config: AppConfig, logger: Logger): Promise<{ config: AppConfig; process: RedisServerProcess | null }> {
   try {
-    const proc = await RedisServerProcess.start({ dir: path.resolve(config.dataDir, 'redis') });
+    const dir = path.resolve(config.dataDir, 'redis');
+    const proc = await RedisServerProcess.start({ dir, pidFile: path.join(dir, 'managed-redis.pid.json') });
+    if (proc.reapedPid !== null) logger.warn(`Stopped a managed redis-server that an earlier run left behind when it died without shutting down: pid ${proc.reapedPid}`);
     logger.log(`No Redis configured: started a managed redis-server (pid ${proc.pid}) on 127.0.0.1:${proc.port}; it stops with the API.`);
     return { config: { ...config, redis: { ...config.redis, host: '127.0.0.1', port: proc.port } }, process: proc };
   } catch (e) {

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { pingOnce } from '@rrl/testing';
 import { redisAdminCommand } from './redis-command';
 import { RedisServerProcess } from './redis-server.process';
@@ -27,5 +30,34 @@ describe('RedisServerProcess.setPassword (real redis-server)', () => {
     await expect(redisAdminCommand(endpoint, ['CONFIG', 'SET', 'requirepass', 'hijack'], { password: 'wrong' })).rejects.toThrow(/AUTH failed: WRONGPASS/);
     await expect(redisAdminCommand(endpoint, ['CONFIG', 'SET', 'no-such-option', '1'], { password: server.currentPassword })).rejects.toThrow(/CONFIG failed/);
     expect(await pingOnce(server.port, { password: server.currentPassword })).toBe('PONG');
+  });
+});
+
+describe('RedisServerProcess pidFile (leftover servers)', () => {
+  const started: RedisServerProcess[] = [];
+  afterAll(() => Promise.all(started.map((s) => s.kill())));
+  const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-pidfile-')), 'redis.pid.json');
+
+  it('stops the live redis-server recorded in the pid file, and records its own', async () => {
+    const pidFile = tmpFile();
+    const leftover = await RedisServerProcess.start({ pidFile });
+    started.push(leftover);
+    const leftoverPid = leftover.pid;
+    expect(JSON.parse(fs.readFileSync(pidFile, 'utf8'))).toEqual({ pid: leftoverPid, port: leftover.port });
+    const next = await RedisServerProcess.start({ pidFile });
+    started.push(next);
+    expect(next.reapedPid).toBe(leftoverPid);
+    await expect(pingOnce(leftover.port)).rejects.toThrow();
+    expect(JSON.parse(fs.readFileSync(pidFile, 'utf8'))).toEqual({ pid: next.pid, port: next.port });
+  });
+
+  it('never signals a pid that is not a redis-server on the recorded port (a recycled pid)', async () => {
+    const pidFile = tmpFile();
+    // This Jest worker's own pid: signalling it would end the test run.
+    fs.writeFileSync(pidFile, JSON.stringify({ pid: process.pid, port: 6379 }));
+    const server = await RedisServerProcess.start({ pidFile });
+    started.push(server);
+    expect(server.reapedPid).toBeNull();
+    expect(await pingOnce(server.port)).toBe('PONG');
   });
 });
