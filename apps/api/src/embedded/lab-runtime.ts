@@ -26,8 +26,8 @@ export interface LabRuntime {
 
 /**
  * Embedded default: with no Redis configured, run a local redis-server child on a free port (its
- * folder under dataDir, nothing persisted; one left behind by a SIGKILLed run is stopped first). Without the binary the API still serves from the
- * database alone, and says so.
+ * folder under dataDir, nothing persisted; one left behind by a SIGKILLed run is stopped first).
+ * Without the binary the API still serves from the database alone, and says so.
  */
 async function startManagedRedis(config: AppConfig, logger: Logger): Promise<{ config: AppConfig; process: RedisServerProcess | null }> {
   try {

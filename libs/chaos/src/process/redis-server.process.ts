@@ -68,7 +68,6 @@ async function stopLeftover(pidFile: string): Promise<number | null> {
 /** A local redis-server on its own port and folder, nothing persisted. */
 export class RedisServerProcess extends ManagedProcess {
   private livePassword: string | undefined;
-  private pidFile: string | undefined;
   /** The pid of a leftover server the last start() stopped (see RedisServerOptions.pidFile). */
   reapedPid: number | null = null;
 
@@ -78,6 +77,7 @@ export class RedisServerProcess extends ManagedProcess {
     readonly password: string | undefined,
     args: string[],
     binary: string,
+    private readonly pidFile: string | undefined,
   ) {
     super({ name: `redis-${port}`, command: binary, args, readyLine: /Ready to accept connections/ });
     this.livePassword = password;
@@ -115,9 +115,7 @@ export class RedisServerProcess extends ManagedProcess {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
     if (opts.password) args.push('--requirepass', opts.password);
     args.push(...(opts.extraArgs ?? []));
-    const server = new RedisServerProcess(port, dir, opts.password, args, opts.binary ?? 'redis-server');
-    server.pidFile = opts.pidFile;
-    return server;
+    return new RedisServerProcess(port, dir, opts.password, args, opts.binary ?? 'redis-server', opts.pidFile);
   }
 
   static async start(opts: RedisServerOptions = {}): Promise<RedisServerProcess> {
