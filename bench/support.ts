@@ -33,30 +33,9 @@ export async function measure(concurrency: number, ms: number, op: (i: number) =
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * One unmeasured warm-up round each (JIT, connection pools), then `rounds` pairs in ABBA order
- * (baseline first in even pairs, candidate first in odd ones) so drift and GC debt hit both
- * sides alike; compares medians.
- */
-export async function compare(rounds: number, baseline: () => Promise<number>, candidate: () => Promise<number>) {
-  await baseline();
-  await candidate();
-  const b: number[] = [];
-  const c: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) {
-      b.push(await baseline());
-      c.push(await candidate());
-    } else {
-      c.push(await candidate());
-      b.push(await baseline());
-    }
-  }
-  return { baseline: median(b), candidate: median(c), ratio: median(c) / median(b) };
-}
-
-/**
- * Several variants: one unmeasured warm-up round each, then `rounds` rounds, the order reversed
- * every other round so drift hits all alike; median ops/s per variant.
+ * Several variants: one unmeasured warm-up round each (JIT, connection pools), then `rounds`
+ * rounds, the order reversed every other round (ABBA for two) so drift and GC debt hit all alike;
+ * median ops/s per variant.
  */
 export async function compareMany<K extends string>(rounds: number, variants: Record<K, () => Promise<number>>): Promise<Record<K, number>> {
   const names = Object.keys(variants) as K[];
@@ -66,4 +45,10 @@ export async function compareMany<K extends string>(rounds: number, variants: Re
     for (const n of i % 2 === 0 ? names : [...names].reverse()) samples[n].push(await variants[n]());
   }
   return Object.fromEntries(names.map((n) => [n, median(samples[n])])) as Record<K, number>;
+}
+
+/** A candidate against a baseline (compareMany with two variants), as a ratio of medians. */
+export async function compare(rounds: number, baseline: () => Promise<number>, candidate: () => Promise<number>) {
+  const m = await compareMany(rounds, { baseline, candidate });
+  return { ...m, ratio: m.candidate / m.baseline };
 }
