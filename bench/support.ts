@@ -32,23 +32,39 @@ export async function measure(concurrency: number, ms: number, op: (i: number) =
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Per-variant medians, and each variant's ratio to a baseline as the median of per-round ratios. */
+export interface Comparison<K extends string> {
+  medians: Record<K, number>;
+  samples: Record<K, number[]>;
+  /** Median over rounds of variant/baseline within the same round, with the spread of those ratios. */
+  ratio(variant: K, baseline: K): { median: number; min: number; max: number };
+}
+
 /**
  * Several variants: one unmeasured warm-up round each (JIT, connection pools), then `rounds`
- * rounds, the order reversed every other round (ABBA for two) so drift and GC debt hit all alike;
- * median ops/s per variant.
+ * rounds, the order reversed every other round (ABBA for two) so drift and GC debt hit all alike.
+ * Ratios pair the variants within a round (they ran seconds apart), which cancels the machine's
+ * slow drift far better than dividing two medians taken across all rounds.
  */
-export async function compareMany<K extends string>(rounds: number, variants: Record<K, () => Promise<number>>): Promise<Record<K, number>> {
+export async function compareMany<K extends string>(rounds: number, variants: Record<K, () => Promise<number>>): Promise<Comparison<K>> {
   const names = Object.keys(variants) as K[];
   for (const n of names) await variants[n]();
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < rounds; i++) {
     for (const n of i % 2 === 0 ? names : [...names].reverse()) samples[n].push(await variants[n]());
   }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])])) as Record<K, number>;
+  return {
+    medians: Object.fromEntries(names.map((n) => [n, median(samples[n])])) as Record<K, number>,
+    samples,
+    ratio(variant, baseline) {
+      const ratios = samples[variant].map((v, i) => v / samples[baseline][i]);
+      return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+    },
+  };
 }
 
-/** A candidate against a baseline (compareMany with two variants), as a ratio of medians. */
+/** A candidate against a baseline (compareMany with two variants). */
 export async function compare(rounds: number, baseline: () => Promise<number>, candidate: () => Promise<number>) {
-  const m = await compareMany(rounds, { baseline, candidate });
-  return { ...m, ratio: m.candidate / m.baseline };
+  const c = await compareMany(rounds, { baseline, candidate });
+  return { ...c.medians, ...c.ratio('candidate', 'baseline') };
 }

@@ -122,9 +122,36 @@ describe('users API over real Redis and MariaDB', () => {
     const docs = await fetch(`${lab.url}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
-    const spec = await lab.get<{ paths: Record<string, unknown> }>('/docs-json');
+    type Operation = { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> };
+    const spec = await lab.get<{ paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } }>('/docs-json');
     for (const p of ['/api/users', '/api/users/{id}', '/api/users/by-email', '/api/cache/warm', '/api/cache', '/api/cache/stats', '/api/redis/status', '/api/redis/history', '/api/redis/reset', '/health', '/health/ready']) {
       expect(spec.body.paths).toHaveProperty([p]);
     }
+    // GET /api/users/:id is a native Fastify route, documented by hand next to the controller-made PATCH/DELETE.
+    const byId = spec.body.paths['/api/users/{id}'];
+    expect(Object.keys(byId).sort()).toEqual(['delete', 'get', 'patch']);
+    const refOf = (status: string) => byId.get.responses[status]?.content?.['application/json'].schema.$ref;
+    expect(refOf('200')).toBe('#/components/schemas/UserReadResultDto');
+    for (const status of ['400', '404', '503']) expect(refOf(status)).toBe('#/components/schemas/ApiErrorDto');
+    expect(spec.body.components.schemas).toHaveProperty(['UserReadResultDto']);
+  });
+
+  it('answers the natively served GET /api/users/:id like every other route', async () => {
+    const { body: u } = await lab.send<UserDto>('POST', '/api/users', { name: 'Native', email: 'native@example.test' });
+    const hit = await lab.get<UserReadResult>(`/api/users/${u.id}`);
+    expect(hit.status).toBe(200);
+    expect(hit.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(hit.body.user).toEqual(u); // the response schema keeps every field of the user
+    // Errors come through the global exception filter: the same JSON body as the controllers'.
+    const bad = await lab.get<ApiErrorBody>('/api/users/12abc');
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body).sort()).toEqual(['code', 'details', 'message', 'statusCode']); // not Fastify's default error body
+    expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'id' }] });
+    const empty = await lab.get<ApiErrorBody>('/api/users/');
+    expect(empty.status).toBe(404);
+    expect(empty.body.code).toBe('NOT_FOUND');
+    const head = await fetch(`${lab.url}/api/users/${u.id}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('x-cache-source')).toMatch(/^(redis|mysql)$/);
   });
 });

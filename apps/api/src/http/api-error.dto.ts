@@ -14,7 +14,7 @@ export class ApiErrorDto implements ApiErrorBody {
   @ApiPropertyOptional({ type: [FieldProblemDto] }) details?: FieldProblemDto[];
 }
 
-const DESCRIPTIONS: Record<number, string> = {
+export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; details names each bad field',
   401: 'Missing or wrong bearer token',
   403: 'Forbidden',
@@ -25,4 +25,4 @@ const DESCRIPTIONS: Record<number, string> = {
 
 /** Documents the JSON error body for each status in OpenAPI. */
 export const ApiErrorResponses = (...statuses: number[]) =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ApiErrorDto })));
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: ERROR_DESCRIPTIONS[status], type: ApiErrorDto })));

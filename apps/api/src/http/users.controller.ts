@@ -1,17 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { UserCacheService } from '@rrl/cache';
 import { AppError, ERROR_CODES, type Page, type UserDto, type UserReadResult } from '@rrl/contracts';
 import { CreateUserDto, PageQueryDto, UpdateUserDto, UserResponseDto, UsersPageDto, UsersRepository } from '@rrl/users';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { ApiErrorResponses } from './api-error.dto';
-import { idParamPipe, parseIdParam } from './id-param.pipe';
+import { idParamPipe } from './id-param.pipe';
 import { EmailQueryDto, UserReadResultDto } from './user-read.dto';
 import { USER_READ_RESPONSE_SCHEMA } from './user-read.schema';
 
 @ApiTags('users')
 @ApiErrorResponses(400, 503)
+// GET /api/users/:id, the hot read, is a plain Fastify route: see user-read.route.ts.
 @Controller('api/users')
 export class UsersController {
   constructor(
@@ -33,18 +34,6 @@ export class UsersController {
   @RouteSchema(USER_READ_RESPONSE_SCHEMA)
   async byEmail(@Query() query: EmailQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserReadResult> {
     return withSourceHeader(reply, await this.cache.getByEmail(query.email));
-  }
-
-  @Get(':id')
-  @ApiOperation({ summary: 'Read one user, Redis first with database fallback; says where it came from and how long it took' })
-  @ApiOkResponse({ type: UserReadResultDto })
-  @ApiErrorResponses(404)
-  @RouteSchema(USER_READ_RESPONSE_SCHEMA)
-  // The id is read from the request rather than through @Param: the pipe chain is a measurable
-  // share of a cache hit over HTTP (bench/run.ts). parseIdParam() gives the same 400.
-  @ApiParam({ name: 'id', type: Number, description: 'User id, a positive integer' })
-  get(@Req() req: FastifyRequest<{ Params: { id: string } }>, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserReadResult> {
-    return this.cache.get(parseIdParam(req.params.id)).then((result) => withSourceHeader(reply, result));
   }
 
   @Post()
