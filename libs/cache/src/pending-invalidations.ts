@@ -1,15 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { InvalidationMark } from '@rrl/users';
+
 /**
  * Redis keys whose cached value may be stale because a write could not update or delete them
  * (Redis down, timed out, circuit open). Reads of these keys bypass Redis until a DEL of the
- * key succeeds. A generation per key makes sure a flush that raced a newer failed write does
- * not clear the newer mark.
+ * key succeeds. Each mark has a token, unique across processes, so that a flush that raced a
+ * newer failed write does not clear the newer mark, here or in the durable InvalidationLog.
  */
 export class PendingInvalidations {
-  private readonly keys = new Map<string, number>();
+  private readonly keys = new Map<string, string>();
+  private readonly process = randomUUID();
   private generation = 0;
 
-  mark(...keys: string[]): void {
-    for (const k of keys) this.keys.set(k, ++this.generation);
+  /** Marks the keys pending; returns the marks, for the durable log. */
+  mark(...keys: string[]): InvalidationMark[] {
+    return keys.map((k) => {
+      const token = `${this.process}:${++this.generation}`;
+      this.keys.set(k, token);
+      return [k, token] as const;
+    });
+  }
+
+  /** Marks read back from the durable log (another process's, or this one's before a restart). */
+  restore(marks: readonly InvalidationMark[]): void {
+    for (const [k, token] of marks) if (!this.keys.has(k)) this.keys.set(k, token);
   }
 
   has(key: string): boolean {
@@ -21,11 +35,11 @@ export class PendingInvalidations {
   }
 
   /** The current marks, to hand to clearIfUnchanged() once their DEL succeeded. */
-  snapshot(): Array<[string, number]> {
+  snapshot(): InvalidationMark[] {
     return [...this.keys];
   }
 
-  clearIfUnchanged(snapshot: Array<[string, number]>): void {
-    for (const [k, gen] of snapshot) if (this.keys.get(k) === gen) this.keys.delete(k);
+  clearIfUnchanged(snapshot: readonly InvalidationMark[]): void {
+    for (const [k, token] of snapshot) if (this.keys.get(k) === token) this.keys.delete(k);
   }
 }

@@ -17,7 +17,7 @@ import {
   type WarmResult,
 } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService, userNotFound, UsersRepository } from '@rrl/users';
+import { DatabaseConnectionService, InvalidationLog, userNotFound, UsersRepository, type InvalidationMark } from '@rrl/users';
 import { BrokenCircuitError } from 'cockatiel';
 import type Redis from 'ioredis';
 import { CacheKeys, NOT_FOUND_MARKER } from './cache-keys';
@@ -46,12 +46,16 @@ const UNAVAILABLE: RedisRead = { kind: 'unavailable' };
 const DELETE_CHUNK = 500;
 /** SCAN COUNT hint for clear(). */
 const SCAN_COUNT = 1000;
+/** How often a read retries loading the invalidation log while the database cannot be read. */
+const LOG_RETRY_MS = 1000;
 
 /**
  * Read-through / write-through cache of users in Redis, in front of UsersRepository.
  * Redis is optional: every Redis call goes through a circuit breaker, and any Redis failure
  * turns into a database read. Writes that could not reach Redis leave the key "pending
- * invalidation" so it is never read from Redis again until it has been deleted there.
+ * invalidation" so it is never read from Redis again until it has been deleted there. The marks
+ * are also written to the database (InvalidationLog), which is read back at boot and whenever the
+ * Redis connection becomes ready, so a restart or another instance never serves a stale key either.
  */
 @Injectable()
 export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -64,17 +68,39 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly writes = new WriteTracker();
   private readonly caching: AppConfig['redis']['caching'];
   private flushing: Promise<void> | null = null;
+  /**
+   * Whether the durable marks have been read since boot / the last Redis (re)connect. Until they
+   * are, reads bypass Redis while the log is first read (milliseconds). When it cannot be read
+   * (database down or hung), Redis serves, since nothing else could answer, and reads retry the
+   * log in the background at most once per LOG_RETRY_MS without waiting for it.
+   */
+  private logLoaded = false;
+  private loadingLog: Promise<void> | null = null;
+  /** Reads wait while loadingLog runs: true for the first attempt after boot, a connect or a ready. */
+  private logGating = false;
+  /** Bumped on every Redis ready: a log read that started before it may have missed marks. */
+  private logEpoch = 0;
+  private lastLogAttempt = 0;
   private readonly counters = { hits: 0, misses: 0, negativeHits: 0, redisErrors: 0, breakerRejections: 0, coalescedMisses: 0, dbReads: 0 };
   /** Redis is back: stop bypassing it at once (no wait for the next half-open probe), after the flush. */
   private readonly onRedisReady = () => {
     this.breaker.closeOnRecovery('Redis connection ready again');
-    void this.flushPending();
+    // Another instance (or this one before a restart) may have marked keys during the outage.
+    this.logLoaded = false;
+    this.logEpoch++;
+    void this.loadLog(true).then(() => this.flushPending());
+  };
+
+  /** The database is (back) up: read the marks a restart or another instance left there. */
+  private readonly onDatabaseConnected = () => {
+    if (!this.logLoaded) void this.loadLog(true).then(() => this.flushPending());
   };
 
   constructor(
     private readonly redis: RedisConnectionService,
     private readonly users: UsersRepository,
     private readonly database: DatabaseConnectionService,
+    private readonly log: InvalidationLog,
     @InjectAppConfig() config: AppConfig,
   ) {
     this.caching = config.redis.caching;
@@ -85,11 +111,14 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   onApplicationBootstrap(): void {
+    this.database.events.on('connected', this.onDatabaseConnected);
+    if (this.database.isConnected()) this.onDatabaseConnected();
     if (this.caching.warmOnBoot) void this.warmWhenStoresAreUp();
   }
 
   onModuleDestroy(): void {
     this.redis.events.off('ready', this.onRedisReady);
+    this.database.events.off('connected', this.onDatabaseConnected);
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -163,6 +192,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async readRedis(key: string): Promise<RedisRead> {
+    if (!this.logLoaded && this.logGate()) return UNAVAILABLE;
     if (this.pending.size > 0) {
       void this.flushPending();
       if (this.pending.has(key)) return UNAVAILABLE;
@@ -256,13 +286,57 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
         if (!results || failed) throw failed?.[0] ?? new Error('MULTI aborted');
       });
     } catch (e) {
-      this.markPending(keys, (e as Error).message);
+      await this.markPending(keys, (e as Error).message);
     }
   }
 
-  private markPending(keys: string[], reason: string): void {
-    this.pending.mark(...keys);
+  private async markPending(keys: string[], reason: string): Promise<void> {
+    const marks = this.pending.mark(...keys);
     this.logger.warn(`Could not update ${keys.join(', ')} in Redis (${reason}); reads bypass Redis for them until they are deleted there`);
+    try {
+      await this.log.record(marks);
+    } catch (e) {
+      // This process still knows; only a restart or another instance before the flush would not.
+      this.logger.warn(`Could not record pending invalidation of ${keys.join(', ')} in the database: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * True when this read must not use Redis yet: the durable marks are being read for the first
+   * time since boot, a database connect or a Redis ready. Otherwise retries reading them in the
+   * background, at most once per LOG_RETRY_MS, and lets the read use Redis.
+   */
+  private logGate(): boolean {
+    if (this.loadingLog) return this.logGating;
+    if (this.database.isConnected() && performance.now() - this.lastLogAttempt >= LOG_RETRY_MS) {
+      void this.loadLog(false).then(() => this.flushPending());
+    }
+    return false;
+  }
+
+  /** Reads the durable marks into memory. A read already running is followed by a fresh one. */
+  private loadLog(gating: boolean): Promise<void> {
+    this.logGating = gating;
+    this.lastLogAttempt = performance.now();
+    const load = this.readLog(this.loadingLog, this.logEpoch);
+    this.loadingLog = load;
+    void load.finally(() => {
+      if (this.loadingLog === load) this.loadingLog = null;
+    });
+    return load;
+  }
+
+  /** Never rejects: a failure is logged and leaves logLoaded false for a later retry. */
+  private async readLog(after: Promise<void> | null, epoch: number): Promise<void> {
+    await after;
+    try {
+      const marks = await this.log.list();
+      this.pending.restore(marks);
+      if (epoch === this.logEpoch) this.logLoaded = true;
+      if (marks.length > 0) this.logger.log(`${marks.length} key(s) marked pending in the database; reads bypass Redis for them until they are deleted there`);
+    } catch (e) {
+      this.logger.warn(`Could not read pending invalidations from the database (${(e as Error).message}); Redis serves meanwhile`);
+    }
   }
 
   /**
@@ -280,6 +354,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
         for (let i = 0; i < keys.length; i += DELETE_CHUNK) await this.redis.client.del(...keys.slice(i, i + DELETE_CHUNK));
         this.pending.clearIfUnchanged(snapshot);
         this.logger.log(`Invalidated ${keys.length} key(s) written while Redis was unreachable`);
+        await this.forget(snapshot);
       } catch (e) {
         this.logger.debug(`Pending invalidation not flushed yet: ${(e as Error).message}`);
       } finally {
@@ -349,6 +424,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
     } while (cursor !== '0');
     // Every key is gone, so the ones pending before the scan are invalidated too.
     this.pending.clearIfUnchanged(snapshot);
+    await this.forget(snapshot);
     return { deleted };
   }
 
@@ -364,6 +440,16 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   // ---- plumbing ----------------------------------------------------------------------------
+
+  /** Drops invalidated marks from the durable log; a row left behind only costs a needless DEL later. */
+  private async forget(marks: readonly InvalidationMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    try {
+      await this.log.clear(marks);
+    } catch (e) {
+      this.logger.debug(`Pending invalidations not removed from the database yet: ${(e as Error).message}`);
+    }
+  }
 
   /** One Redis call through the breaker, on the client current at call time. */
   private async viaRedis<T>(command: (client: Redis) => Promise<T>): Promise<T> {

@@ -4,11 +4,12 @@ import type { AppConfig } from '@rrl/config';
 import type { DataSourceOptions } from 'typeorm';
 import { USERS_MIGRATIONS } from './migrations';
 import { TypeOrmNestLogger } from './typeorm-nest.logger';
+import { PendingInvalidation } from './pending-invalidation.entity';
 import { User } from './user.entity';
 
 /** Options shared by both drivers: the schema comes from migrations only, run at connect. */
 const common = {
-  entities: [User],
+  entities: [User, PendingInvalidation],
   migrations: USERS_MIGRATIONS,
   migrationsRun: true,
   synchronize: false,

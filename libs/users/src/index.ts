@@ -1,4 +1,6 @@
 export * from './user.entity';
+export * from './pending-invalidation.entity';
+export * from './invalidation-log';
 export * from './user.mapper';
 export * from './database-options';
 export * from './database-errors';

@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@rrl/config';
 import { DatabaseConnectionService } from './database-connection.service';
 import { buildDataSourceOptions } from './database-options';
+import { InvalidationLog } from './invalidation-log';
+import { PendingInvalidation } from './pending-invalidation.entity';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -22,10 +24,10 @@ export class UsersModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), manualInitialization: true }),
         }),
-        TypeOrmModule.forFeature([User]),
+        TypeOrmModule.forFeature([User, PendingInvalidation]),
       ],
-      providers: [DatabaseConnectionService, UsersRepository],
-      exports: [DatabaseConnectionService, UsersRepository],
+      providers: [DatabaseConnectionService, UsersRepository, InvalidationLog],
+      exports: [DatabaseConnectionService, UsersRepository, InvalidationLog],
     };
   }
 }
