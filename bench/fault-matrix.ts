@@ -136,8 +136,10 @@ async function main(): Promise<void> {
     ['mysql-outage', { target: mysqlTarget, durationMs: FAULT_MS }],
     ['both-down', { target: redisTarget, mysqlTarget, durationMs: FAULT_MS }],
   ];
+  // BENCH_SCENARIOS=crash,both-down runs only those.
+  const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim());
   const rows: { scenario: string; tally: Tally; run: ChaosRun }[] = [];
-  for (const [name, params] of scenarios) {
+  for (const [name, params] of scenarios.filter(([n]) => !only || only.includes(n))) {
     await settle(base, ids);
     const tally: Tally = { served: 0, failed: 0, stale: 0, failedCodes: {}, latencies: [] };
     let running = true;
