@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { QueryTimeoutError, withTimeout } from './database-errors';
+import { databaseUnavailable, QueryTimeoutError, withTimeout } from './database-errors';
 
 /** First retry after 500 ms, doubling up to 15 s: quick when MySQL is merely late, gentle when it is gone. */
 const RETRY_BASE_MS = 500;
@@ -84,6 +84,23 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
     await withTimeout(connected, timeoutMs).catch((e: unknown) => {
       throw e instanceof QueryTimeoutError ? new Error(`database not connected after ${timeoutMs} ms: ${this.lastError ?? 'no attempt yet'}`) : e;
     });
+  }
+
+  /**
+   * Runs a query once connected and migrated, limited to timeoutMs (a paused database costs a
+   * caller at most that long); 503 DATABASE_UNAVAILABLE when not connected or too slow. Driver
+   * errors are passed through for the caller to classify.
+   */
+  async run<T>(query: () => Promise<T>, timeoutMs: number): Promise<T> {
+    if (!this.isConnected()) {
+      throw databaseUnavailable(`not connected yet (${this.attempts} attempt(s)${this.lastError ? `, last error: ${this.lastError}` : ''})`);
+    }
+    try {
+      return await withTimeout(query(), timeoutMs);
+    } catch (e) {
+      if (e instanceof QueryTimeoutError) throw databaseUnavailable(`query timed out after ${timeoutMs} ms`);
+      throw e;
+    }
   }
 
   /** One time-limited round trip; reports down instead of throwing (for health checks). */

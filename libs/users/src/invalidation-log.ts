@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { In, Repository } from 'typeorm';
 import { DatabaseConnectionService } from './database-connection.service';
-import { databaseUnavailable, QueryTimeoutError, withTimeout } from './database-errors';
 import { PendingInvalidation } from './pending-invalidation.entity';
 
 /** A key and the token of the mark that made it pending. */
@@ -16,7 +15,7 @@ const CHUNK = 400;
  * The durable side of the cache's pending invalidations: keys a write could not update in Redis,
  * stored in the same database as the users. The cache keeps its own copy in memory for the read
  * path and uses this log so that a mark survives a restart and reaches every instance. Every call
- * is limited to mysql.queryTimeout and fails with 503 DATABASE_UNAVAILABLE like UsersRepository.
+ * is limited to mysql.queryTimeout (DatabaseConnectionService.run); callers log failures.
  */
 @Injectable()
 export class InvalidationLog {
@@ -54,14 +53,7 @@ export class InvalidationLog {
     return this.run(() => this.rows.count());
   }
 
-  private async run<T>(query: () => Promise<T>): Promise<T> {
-    if (!this.connection.isConnected()) throw databaseUnavailable('not connected');
-    const timeoutMs = this.config.mysql.queryTimeout;
-    try {
-      return await withTimeout(query(), timeoutMs);
-    } catch (e) {
-      if (e instanceof QueryTimeoutError) throw databaseUnavailable(`query timed out after ${timeoutMs} ms`);
-      throw e;
-    }
+  private run<T>(query: () => Promise<T>): Promise<T> {
+    return this.connection.run(query, this.config.mysql.queryTimeout);
   }
 }

@@ -4,7 +4,7 @@ import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { AppError, ERROR_CODES, type CreateUserInput, type Page, type UpdateUserInput, type UserDto } from '@rrl/contracts';
 import { Between, Repository } from 'typeorm';
 import { DatabaseConnectionService } from './database-connection.service';
-import { databaseUnavailable, QueryTimeoutError, toDatabaseError, withTimeout } from './database-errors';
+import { toDatabaseError } from './database-errors';
 import { User } from './user.entity';
 import { pickWritable, toUserDto } from './user.mapper';
 
@@ -94,15 +94,9 @@ export class UsersRepository {
   }
 
   private async run<T>(query: () => Promise<T>, email?: string): Promise<T> {
-    if (!this.connection.isConnected()) {
-      const { lastError, attempts } = this.connection.status();
-      throw databaseUnavailable(`not connected yet (${attempts} attempt(s)${lastError ? `, last error: ${lastError}` : ''})`);
-    }
-    const timeoutMs = this.config.mysql.queryTimeout;
     try {
-      return await withTimeout(query(), timeoutMs);
+      return await this.connection.run(query, this.config.mysql.queryTimeout);
     } catch (e) {
-      if (e instanceof QueryTimeoutError) throw databaseUnavailable(`query timed out after ${timeoutMs} ms`);
       throw toDatabaseError(e, () => new AppError(ERROR_CODES.EMAIL_TAKEN, 409, email ? `Email ${email} is already taken` : 'Email is already taken'));
     }
   }
