@@ -78,8 +78,6 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
   private loadingLog: Promise<void> | null = null;
   /** Reads wait while loadingLog runs: true for the first attempt after boot, a connect or a ready. */
   private logGating = false;
-  /** Bumped on every Redis ready: a log read that started before it may have missed marks. */
-  private logEpoch = 0;
   private lastLogAttempt = 0;
   private readonly counters = { hits: 0, misses: 0, negativeHits: 0, redisErrors: 0, breakerRejections: 0, coalescedMisses: 0, dbReads: 0 };
   /** Redis is back: stop bypassing it at once (no wait for the next half-open probe), after the flush. */
@@ -87,13 +85,12 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
     this.breaker.closeOnRecovery('Redis connection ready again');
     // Another instance (or this one before a restart) may have marked keys during the outage.
     this.logLoaded = false;
-    this.logEpoch++;
-    void this.loadLog(true).then(() => this.flushPending());
+    void this.loadLog(true);
   };
 
   /** The database is (back) up: read the marks a restart or another instance left there. */
   private readonly onDatabaseConnected = () => {
-    if (!this.logLoaded) void this.loadLog(true).then(() => this.flushPending());
+    if (!this.logLoaded) void this.loadLog(true);
   };
 
   constructor(
@@ -309,33 +306,40 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
   private logGate(): boolean {
     if (this.loadingLog) return this.logGating;
     if (this.database.isConnected() && performance.now() - this.lastLogAttempt >= LOG_RETRY_MS) {
-      void this.loadLog(false).then(() => this.flushPending());
+      void this.loadLog(false);
     }
     return false;
   }
 
-  /** Reads the durable marks into memory. A read already running is followed by a fresh one. */
+  /**
+   * Reads the durable marks into memory, then flushes the pending keys. A read already running is
+   * followed by a fresh one, and only the newest read counts as loaded: one that started before a
+   * later Redis ready may have missed marks made during that outage.
+   */
   private loadLog(gating: boolean): Promise<void> {
     this.logGating = gating;
     this.lastLogAttempt = performance.now();
-    const load = this.readLog(this.loadingLog, this.logEpoch);
-    this.loadingLog = load;
-    void load.finally(() => {
-      if (this.loadingLog === load) this.loadingLog = null;
+    const load: Promise<void> = this.readLog(this.loadingLog).then((read) => {
+      if (this.loadingLog !== load) return;
+      this.loadingLog = null;
+      this.logLoaded = read;
+      void this.flushPending(); // what is known, also when the log could not be read
     });
+    this.loadingLog = load;
     return load;
   }
 
-  /** Never rejects: a failure is logged and leaves logLoaded false for a later retry. */
-  private async readLog(after: Promise<void> | null, epoch: number): Promise<void> {
+  /** Never rejects: false when the log could not be read (logged; a later read retries). */
+  private async readLog(after: Promise<void> | null): Promise<boolean> {
     await after;
     try {
       const marks = await this.log.list();
       this.pending.restore(marks);
-      if (epoch === this.logEpoch) this.logLoaded = true;
       if (marks.length > 0) this.logger.log(`${marks.length} key(s) marked pending in the database; reads bypass Redis for them until they are deleted there`);
+      return true;
     } catch (e) {
       this.logger.warn(`Could not read pending invalidations from the database (${(e as Error).message}); Redis serves meanwhile`);
+      return false;
     }
   }
 
