@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppConfigModule, ConfigValidationError, loadConfig } from '@rrl/config';
+import { errorMessage } from '@rrl/contracts';
+import { AppConfigModule, loadConfig } from '@rrl/config';
 import { DatabaseConnectionService, seedUsers, UsersModule } from '@rrl/users';
 
 async function main(): Promise<void> {
@@ -39,6 +40,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof ConfigValidationError ? e.message : e instanceof Error ? e.message : String(e));
+  console.error(errorMessage(e));
   process.exit(1);
 });

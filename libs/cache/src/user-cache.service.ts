@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { errorMessage } from '@rrl/contracts';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import {
@@ -182,7 +183,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
       return await query;
     } catch (e) {
       if (redis.kind === 'unavailable' && e instanceof AppError && e.code === ERROR_CODES.DATABASE_UNAVAILABLE) {
-        throw new AppError(ERROR_CODES.STORES_UNAVAILABLE, 503, `Redis and the database are both unavailable (${e.message})`);
+        throw new AppError(ERROR_CODES.STORES_UNAVAILABLE, `Redis and the database are both unavailable (${e.message})`);
       }
       throw e;
     }
@@ -223,7 +224,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
       const { user, source } = await lookup;
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
       this.emitRead({ source, durationMs, ok: true });
-      if (!user) throw typeof wanted === 'number' ? userNotFound(wanted) : new AppError(ERROR_CODES.USER_NOT_FOUND, 404, `No user with email ${wanted}`);
+      if (!user) throw typeof wanted === 'number' ? userNotFound(wanted) : new AppError(ERROR_CODES.USER_NOT_FOUND, `No user with email ${wanted}`);
       return { user, source, durationMs };
     } catch (e) {
       if (!(e instanceof AppError && e.statusCode === 404)) {
@@ -283,7 +284,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
         if (!results || failed) throw failed?.[0] ?? new Error('MULTI aborted');
       });
     } catch (e) {
-      await this.markPending(keys, (e as Error).message);
+      await this.markPending(keys, errorMessage(e));
     }
   }
 
@@ -294,7 +295,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
       await this.log.record(marks);
     } catch (e) {
       // This process still knows; only a restart or another instance before the flush would not.
-      this.logger.warn(`Could not record pending invalidation of ${keys.join(', ')} in the database: ${(e as Error).message}`);
+      this.logger.warn(`Could not record pending invalidation of ${keys.join(', ')} in the database: ${errorMessage(e)}`);
     }
   }
 
@@ -338,7 +339,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
       if (marks.length > 0) this.logger.log(`${marks.length} key(s) marked pending in the database; reads bypass Redis for them until they are deleted there`);
       return true;
     } catch (e) {
-      this.logger.warn(`Could not read pending invalidations from the database (${(e as Error).message}); Redis serves meanwhile`);
+      this.logger.warn(`Could not read pending invalidations from the database (${errorMessage(e)}); Redis serves meanwhile`);
       return false;
     }
   }
@@ -360,7 +361,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
         this.logger.log(`Invalidated ${keys.length} key(s) written while Redis was unreachable`);
         await this.forget(snapshot);
       } catch (e) {
-        this.logger.debug(`Pending invalidation not flushed yet: ${(e as Error).message}`);
+        this.logger.debug(`Pending invalidation not flushed yet: ${errorMessage(e)}`);
       } finally {
         this.flushing = null;
       }
@@ -451,7 +452,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
     try {
       await this.log.clear(marks);
     } catch (e) {
-      this.logger.debug(`Pending invalidations not removed from the database yet: ${(e as Error).message}`);
+      this.logger.debug(`Pending invalidations not removed from the database yet: ${errorMessage(e)}`);
     }
   }
 
@@ -469,8 +470,8 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
     try {
       return await call();
     } catch (e) {
-      const reason = e instanceof BrokenCircuitError ? 'the circuit breaker is open' : (e as Error).message;
-      throw new AppError(ERROR_CODES.REDIS_UNAVAILABLE, 503, `Redis unavailable: ${reason}`);
+      const reason = e instanceof BrokenCircuitError ? 'the circuit breaker is open' : errorMessage(e);
+      throw new AppError(ERROR_CODES.REDIS_UNAVAILABLE, `Redis unavailable: ${reason}`);
     }
   }
 
@@ -481,7 +482,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
       const result = await this.warm();
       this.logger.log(`Warmed ${result.warmed} users in ${result.durationMs} ms (${result.batches} batches)`);
     } catch (e) {
-      this.logger.warn(`Cache warm at boot skipped: ${(e as Error).message}`);
+      this.logger.warn(`Cache warm at boot skipped: ${errorMessage(e)}`);
     }
   }
 }

@@ -36,12 +36,11 @@ export class ChaosAccess implements OnApplicationBootstrap {
     if (!this.token) {
       throw new AppError(
         ERROR_CODES.CHAOS_DISABLED,
-        403,
         'chaos routes are disabled: set CHAOS_TOKEN (config chaos.token) and send it as "Authorization: Bearer <token>"',
       );
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) throw new AppError(ERROR_CODES.UNAUTHORIZED, 401, 'chaos routes need "Authorization: Bearer <CHAOS_TOKEN>"');
-    if (!timingSafeEqual(digest(match[1]), digest(this.token))) throw new AppError(ERROR_CODES.UNAUTHORIZED, 401, 'wrong chaos token');
+    if (!match) throw new AppError(ERROR_CODES.UNAUTHORIZED, 'chaos routes need "Authorization: Bearer <CHAOS_TOKEN>"');
+    if (!timingSafeEqual(digest(match[1]), digest(this.token))) throw new AppError(ERROR_CODES.UNAUTHORIZED, 'wrong chaos token');
   }
 }

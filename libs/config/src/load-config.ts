@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { errorMessage } from '@rrl/contracts';
 import path from 'node:path';
 import { configSchema, type AppConfig } from './config.schema';
 
@@ -85,7 +86,7 @@ function readJson(file: string, problems: string[]): Json {
     if (isObject(parsed)) return parsed;
     problems.push(`${file}: must hold a JSON object`);
   } catch (e) {
-    problems.push(`${file}: ${(e as Error).message}`);
+    problems.push(`${file}: ${errorMessage(e)}`);
   }
   return {};
 }

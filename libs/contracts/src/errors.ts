@@ -21,6 +21,33 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
+/** The one table from error code to HTTP status: errors are constructed by code, never with a status by hand. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  STORES_UNAVAILABLE: 503,
+  DATABASE_UNAVAILABLE: 503,
+  REDIS_UNAVAILABLE: 503,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+  CHAOS_DISABLED: 403,
+  SCENARIO_RUNNING: 409,
+  TARGET_NOT_FOUND: 404,
+  TARGET_NOT_CHAOS_ENABLED: 403,
+  CHAOS_DRIVER_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** The message of anything thrown: an error's (or error-like object's) message, otherwise its string form. */
+export function errorMessage(err: unknown): string {
+  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(err);
+}
+
 export interface ApiErrorBody {
   statusCode: number;
   code: ErrorCode;
@@ -34,14 +61,16 @@ export interface ApiErrorBody {
  * exception filter in apps/api turns them into { statusCode, code, message, details }.
  */
 export class AppError extends Error {
+  readonly statusCode: number;
+
   constructor(
     readonly code: ErrorCode,
-    readonly statusCode: number,
     message: string,
     readonly details?: ApiErrorBody['details'],
   ) {
     super(message);
     this.name = 'AppError';
+    this.statusCode = ERROR_STATUS[code];
   }
 
   toBody(): ApiErrorBody {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { errorMessage } from '@rrl/contracts';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { RedisConnectionService } from '@rrl/redis';
 
@@ -28,7 +29,7 @@ export class RedisHealthIndicator {
         this.lastGoodAt = new Date().toISOString();
         return session.up({ state: status.state, latencyMs: Date.now() - started });
       } catch (e) {
-        return session.degraded({ state: status.state, error: (e as Error).message, lastGoodAt: this.lastGoodAt });
+        return session.degraded({ state: status.state, error: errorMessage(e), lastGoodAt: this.lastGoodAt });
       }
     }
     return session.degraded({

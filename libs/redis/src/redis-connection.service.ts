@@ -5,7 +5,8 @@ import type { RedisConnectionState, RedisErrorKind, RedisResetResult, RedisState
 import type Redis from 'ioredis';
 import { backoffDelay } from './backoff';
 import { buildRedisOptions, createIoRedisClient, describeRedisEndpoint, type RedisClientFactory, redisSecrets } from './redis-client.factory';
-import { classifyRedisError, errorMessage, HeartbeatTimeoutError, redactSecrets } from './redis-errors';
+import { errorMessage } from '@rrl/contracts';
+import { classifyRedisError, HeartbeatTimeoutError, redactSecrets } from './redis-errors';
 import { RedisHeartbeat } from './redis-heartbeat';
 import { RedisStateMachine } from './redis-state-machine';
 import { StuckRetryDetector } from './stuck-retry.detector';

@@ -41,11 +41,6 @@ export function isErrorLike(err: unknown): err is ErrorLike {
   return typeof err === 'object' && err !== null && typeof (err as ErrorLike).message === 'string';
 }
 
-/** The message of anything thrown, for logs and status. */
-export function errorMessage(err: unknown): string {
-  return isErrorLike(err) ? err.message : String(err);
-}
-
 /** Maps an ioredis/Node error to the state machine's error kind. Total: never throws. */
 export function classifyRedisError(err: unknown): RedisErrorKind {
   if (!isErrorLike(err)) return 'other';

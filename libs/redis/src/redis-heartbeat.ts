@@ -1,4 +1,4 @@
-import { errorMessage } from './redis-errors';
+import { errorMessage } from '@rrl/contracts';
 
 export interface RedisHeartbeatOptions {
   /** How often a PING goes out while the connection is ready (redis.connection.heartbeatInterval). */

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { errorMessage } from '@rrl/contracts';
 import { CHAOS_LABEL, KIND_LABEL, createDockerClient, dockerStatus, freePort } from '@rrl/chaos';
 import { loadConfig } from '@rrl/config';
 import type Docker from 'dockerode';
@@ -30,7 +31,7 @@ export async function ensureDocker(): Promise<Docker> {
   } catch (e) {
     const modem = docker.modem as { host?: string; port?: string; socketPath?: string };
     const where = modem.host ? `${modem.host}:${modem.port}` : String(modem.socketPath);
-    throw new Error(`Docker engine unreachable at ${where} (${(e as Error).message}). Start one with .ci/docker.sh (or set DOCKER_HOST).`);
+    throw new Error(`Docker engine unreachable at ${where} (${errorMessage(e)}). Start one with .ci/docker.sh (or set DOCKER_HOST).`);
   }
   return docker;
 }

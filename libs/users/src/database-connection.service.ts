@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { errorMessage } from '@rrl/contracts';
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
@@ -112,7 +113,7 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
       await withTimeout(this.dataSource.query('SELECT 1'), timeoutMs);
       return { up: true, latencyMs: latency() };
     } catch (e) {
-      return { up: false, latencyMs: latency(), error: (e as Error).message };
+      return { up: false, latencyMs: latency(), error: errorMessage(e) };
     }
   }
 
@@ -137,7 +138,7 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
       this.logger.log(`Connected to ${this.describe()} after ${this.attempts} attempt(s); migrations applied`);
       this.events.emit('connected');
     } catch (e) {
-      this.lastError = (e as Error).message || String(e);
+      this.lastError = errorMessage(e);
       const retryInMs = Math.min(RETRY_BASE_MS * 2 ** (this.attempts - 1), RETRY_CAP_MS);
       this.logger.warn(`Cannot connect to ${this.describe()} (attempt ${this.attempts}): ${this.lastError}; retrying in ${retryInMs} ms`);
       this.events.emit('attempt-failed', { attempt: this.attempts, error: this.lastError, retryInMs });

@@ -51,7 +51,7 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 export function databaseUnavailable(reason: string): AppError {
-  return new AppError(ERROR_CODES.DATABASE_UNAVAILABLE, 503, `Database unavailable: ${reason}`);
+  return new AppError(ERROR_CODES.DATABASE_UNAVAILABLE, `Database unavailable: ${reason}`);
 }
 
 /**

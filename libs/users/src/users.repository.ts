@@ -15,7 +15,7 @@ export interface IdBatchOptions {
 }
 
 export function userNotFound(id: number | string): AppError {
-  return new AppError(ERROR_CODES.USER_NOT_FOUND, 404, `User ${id} not found`);
+  return new AppError(ERROR_CODES.USER_NOT_FOUND, `User ${id} not found`);
 }
 
 /**
@@ -97,7 +97,7 @@ export class UsersRepository {
     try {
       return await this.connection.run(query, this.config.mysql.queryTimeout);
     } catch (e) {
-      throw toDatabaseError(e, () => new AppError(ERROR_CODES.EMAIL_TAKEN, 409, email ? `Email ${email} is already taken` : 'Email is already taken'));
+      throw toDatabaseError(e, () => new AppError(ERROR_CODES.EMAIL_TAKEN, email ? `Email ${email} is already taken` : 'Email is already taken'));
     }
   }
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { errorMessage } from '@rrl/contracts';
 import { Logger } from '@nestjs/common';
 import { FaultProxy, RedisServerProcess, type ManagedProcess } from '@rrl/chaos';
 import type { ChaosTargetKind } from '@rrl/contracts';
@@ -39,7 +40,7 @@ async function startManagedRedis(config: AppConfig, logger: Logger): Promise<{ c
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     logger.warn(
-      `${missing ? 'No redis-server on PATH' : `Managed redis-server failed to start (${(e as Error).message})`}: ` +
+      `${missing ? 'No redis-server on PATH' : `Managed redis-server failed to start (${errorMessage(e)})`}: ` +
         'serving from the database only; Redis stays unreachable and reads report source "mysql".',
     );
     // Port 1 is never a Redis: the connection stays in reconnecting and the breaker keeps reads on the database.

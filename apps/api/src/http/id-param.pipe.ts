@@ -2,7 +2,7 @@ import { ParseIntPipe } from '@nestjs/common';
 import { AppError, ERROR_CODES } from '@rrl/contracts';
 
 const invalidId = () =>
-  new AppError(ERROR_CODES.VALIDATION_FAILED, 400, 'id must be a positive integer', [{ field: 'id', problems: ['must be a positive integer'] }]);
+  new AppError(ERROR_CODES.VALIDATION_FAILED, 'id must be a positive integer', [{ field: 'id', problems: ['must be a positive integer'] }]);
 
 /** :id must be a positive integer; the 400 names the parameter. */
 export const idParamPipe = new ParseIntPipe({ exceptionFactory: invalidId });

@@ -19,7 +19,6 @@ export function createValidationPipe(): ValidationPipe {
       const details = flatten(errors);
       return new AppError(
         ERROR_CODES.VALIDATION_FAILED,
-        400,
         `Invalid request: ${details.map((d) => `${d.field} (${d.problems.join(', ')})`).join('; ')}`,
         details,
       );

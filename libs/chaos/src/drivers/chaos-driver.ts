@@ -62,9 +62,9 @@ export function supportsRedisAuthChaos(driver: ChaosDriver): driver is ChaosDriv
 }
 
 export function targetNotFound(id: string, driver: ChaosDriverName): AppError {
-  return new AppError(ERROR_CODES.TARGET_NOT_FOUND, 404, `no ${driver} chaos target '${id}'`);
+  return new AppError(ERROR_CODES.TARGET_NOT_FOUND, `no ${driver} chaos target '${id}'`);
 }
 
 export function notRunning(target: ChaosTarget, action: string): AppError {
-  return new AppError(ERROR_CODES.CONFLICT, 409, `cannot ${action} '${target.name}': it is ${target.state}`);
+  return new AppError(ERROR_CODES.CONFLICT, `cannot ${action} '${target.name}': it is ${target.state}`);
 }

@@ -1,4 +1,4 @@
-import { AppError, ERROR_CODES, type ChaosTarget, type ChaosTargetKind, type ChaosTargetState, type LogLine } from '@rrl/contracts';
+import { AppError, ERROR_CODES, type ChaosTarget, type ChaosTargetKind, type ChaosTargetState, type LogLine, errorMessage } from '@rrl/contracts';
 import type Docker from 'dockerode';
 import { redisAdminCommand } from '../process';
 import { targetNotFound, notRunning, type ChaosDriver, type LogFollower, type NetworkChaos, type RedisAuthChaos } from './chaos-driver';
@@ -180,14 +180,14 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
     const target = this.toTarget(info);
     if (target.state !== 'running') throw notRunning(target, 'change the password of');
     if (target.kind !== 'redis' || !target.endpoint) {
-      throw new AppError(ERROR_CODES.CONFLICT, 409, `cannot change the password of '${target.name}': not a Redis container with a published port`);
+      throw new AppError(ERROR_CODES.CONFLICT, `cannot change the password of '${target.name}': not a Redis container with a published port`);
     }
     const live = this.livePasswords.get(info.Id);
     const current = live && live.startedAt === info.State.StartedAt ? live.password : configuredPassword(info);
     try {
       await redisAdminCommand(target.endpoint, ['CONFIG', 'SET', 'requirepass', next ?? ''], { password: current });
     } catch (e) {
-      throw new AppError(ERROR_CODES.CONFLICT, 409, `cannot change the password of '${target.name}': ${(e as Error).message}`);
+      throw new AppError(ERROR_CODES.CONFLICT, `cannot change the password of '${target.name}': ${errorMessage(e)}`);
     }
     this.livePasswords.set(info.Id, { password: next, startedAt: info.State.StartedAt });
   }
@@ -199,7 +199,6 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
       const name = info.Name.replace(/^\//, '');
       throw new AppError(
         ERROR_CODES.TARGET_NOT_CHAOS_ENABLED,
-        403,
         `container '${name}' is not chaos-enabled: only containers labelled ${CHAOS_LABEL}=true can be targeted`,
       );
     }
@@ -247,7 +246,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
       const status = dockerStatus(e);
       if (status !== undefined && ok.includes(status)) return undefined as T;
       if (status === 404) throw targetNotFound(id, 'docker');
-      if (isEngineUnreachable(e)) throw new AppError(ERROR_CODES.CHAOS_DRIVER_UNAVAILABLE, 503, `Docker engine unreachable: ${(e as Error).message}`);
+      if (isEngineUnreachable(e)) throw new AppError(ERROR_CODES.CHAOS_DRIVER_UNAVAILABLE, `Docker engine unreachable: ${errorMessage(e)}`);
       throw e;
     }
   }

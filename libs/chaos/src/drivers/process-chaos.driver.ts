@@ -88,7 +88,7 @@ export class ProcessChaosDriver implements ChaosDriver, RedisAuthChaos {
 
   async setRedisPassword(id: string, next: string | null): Promise<void> {
     const { process } = this.get(id);
-    if (!(process instanceof RedisServerProcess)) throw new AppError(ERROR_CODES.CONFLICT, 409, `'${id}' is not a redis-server process`);
+    if (!(process instanceof RedisServerProcess)) throw new AppError(ERROR_CODES.CONFLICT, `'${id}' is not a redis-server process`);
     if (process.state !== 'running') throw notRunning(this.toTarget(id), 'change the password of');
     await process.setPassword(next);
   }

@@ -26,8 +26,8 @@ export interface FaultProxyEvents {
 }
 
 function validate(t: Toxic): void {
-  const bad = (problem: string) => new AppError(ERROR_CODES.VALIDATION_FAILED, 400, `toxic '${t.name}': ${problem}`);
-  if (!t.name) throw new AppError(ERROR_CODES.VALIDATION_FAILED, 400, 'a toxic needs a name');
+  const bad = (problem: string) => new AppError(ERROR_CODES.VALIDATION_FAILED, `toxic '${t.name}': ${problem}`);
+  if (!t.name) throw new AppError(ERROR_CODES.VALIDATION_FAILED, 'a toxic needs a name');
   if (t.type === 'latency' && !(t.latencyMs >= 0 && (t.jitterMs ?? 0) >= 0)) throw bad('latencyMs and jitterMs must be >= 0');
   if (t.type === 'bandwidth' && !(t.bytesPerSecond > 0)) throw bad('bytesPerSecond must be > 0');
   if (!['latency', 'blackhole', 'reset_peer', 'bandwidth', 'down'].includes(t.type)) throw bad(`unknown type '${(t as { type: string }).type}'`);

@@ -61,7 +61,7 @@ export const authFailureScenario: Scenario<Required<DurationParams>> = {
   params: (limits) => z.strictObject({ target: targetParam, durationMs: millis(limits, 1, 10_000) }),
   targetsOf: (p) => [{ param: 'target', id: p.target, kinds: ['redis'] }],
   check([t]) {
-    if (!t.target.endpoint) throw new AppError(ERROR_CODES.VALIDATION_FAILED, 400, `${t.id} has no reachable endpoint (is it running with a published port?)`);
+    if (!t.target.endpoint) throw new AppError(ERROR_CODES.VALIDATION_FAILED, `${t.id} has no reachable endpoint (is it running with a published port?)`);
   },
   holdMs: (p) => p.durationMs,
   async inject(ctx) {

@@ -1,4 +1,4 @@
-import { AppError, ERROR_CODES, type ChaosDriverName, type ChaosTarget, type ChaosTargetsResponse, type LogLine } from '@rrl/contracts';
+import { AppError, ERROR_CODES, type ChaosDriverName, type ChaosTarget, type ChaosTargetsResponse, type LogLine, errorMessage } from '@rrl/contracts';
 import type { ChaosDriver } from '../drivers';
 import { withTimeout } from './active-run';
 import type { ResolvedTarget } from './scenario';
@@ -26,7 +26,7 @@ export class ChaosTargets {
           const targets = await withTimeout(d.list(), LIST_TIMEOUT_MS, `${d.name} driver`);
           return { driver: { name: d.name, available: true }, targets: targets.map((t) => this.qualify(t)) };
         } catch (e) {
-          return { driver: { name: d.name, available: false, error: (e as Error).message }, targets: [] };
+          return { driver: { name: d.name, available: false, error: errorMessage(e) }, targets: [] };
         }
       }),
     );
@@ -38,13 +38,13 @@ export class ChaosTargets {
     const colon = id.indexOf(':');
     const driver = colon > 0 ? this.drivers.get(id.slice(0, colon) as ChaosDriverName) : undefined;
     if (!driver) {
-      throw new AppError(ERROR_CODES.TARGET_NOT_FOUND, 404, `no chaos target '${id}': ids are "<driver>:<name>" (${[...this.drivers.keys()].join(', ')}) as GET /api/chaos/targets lists them`);
+      throw new AppError(ERROR_CODES.TARGET_NOT_FOUND, `no chaos target '${id}': ids are "<driver>:<name>" (${[...this.drivers.keys()].join(', ')}) as GET /api/chaos/targets lists them`);
     }
     const localId = id.slice(colon + 1);
     const target = this.qualify(
       await driver.inspect(localId).catch((e: unknown) => {
         // The driver knows its own ids only; say which id the client sent.
-        throw e instanceof AppError && e.code === ERROR_CODES.TARGET_NOT_FOUND ? new AppError(e.code, 404, `no chaos target '${id}'`) : e;
+        throw e instanceof AppError && e.code === ERROR_CODES.TARGET_NOT_FOUND ? new AppError(e.code, `no chaos target '${id}'`) : e;
       }),
     );
     return { id: target.id, localId, driver, target };

@@ -19,5 +19,5 @@ export function noNetworkRoute(scenario: string, t: ResolvedTarget, proxy: Fault
   const why = proxy
     ? `the fault proxy forwards to ${proxy.upstream.host}:${proxy.upstream.port}, not to ${t.id}${t.target.endpoint ? ` (${t.target.endpoint.host}:${t.target.endpoint.port})` : ''}`
     : 'the fault proxy is not enabled';
-  return new AppError(ERROR_CODES.VALIDATION_FAILED, 400, `scenario '${scenario}' cannot reach ${t.id}: ${why}; ${ENABLE_PROXY}${alternative}`);
+  return new AppError(ERROR_CODES.VALIDATION_FAILED, `scenario '${scenario}' cannot reach ${t.id}: ${why}; ${ENABLE_PROXY}${alternative}`);
 }

@@ -30,7 +30,7 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
 /** The scenario called `name`, or a 404 listing the known ones. */
 export function scenarioNamed(name: string): Scenario {
   if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
-    throw new AppError(ERROR_CODES.NOT_FOUND, 404, `unknown scenario '${name}'; known: ${SCENARIO_NAMES.join(', ')}`);
+    throw new AppError(ERROR_CODES.NOT_FOUND, `unknown scenario '${name}'; known: ${SCENARIO_NAMES.join(', ')}`);
   }
   return SCENARIOS[name as ScenarioName];
 }

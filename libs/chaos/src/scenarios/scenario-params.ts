@@ -26,5 +26,5 @@ export function parseParams<P>(scenario: string, schema: z.ZodType<P>, body: unk
 }
 
 function invalid(message: string, details: ApiErrorBody['details']): never {
-  throw new AppError(ERROR_CODES.VALIDATION_FAILED, 400, message, details);
+  throw new AppError(ERROR_CODES.VALIDATION_FAILED, message, details);
 }

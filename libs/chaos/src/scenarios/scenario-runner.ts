@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosRunStatus, type ChaosTargetKind, type ScenarioInfo, type ScenarioParams, type TimelineEvent } from '@rrl/contracts';
+import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosRunStatus, type ChaosTargetKind, type ScenarioInfo, type ScenarioParams, type TimelineEvent, errorMessage } from '@rrl/contracts';
 import type { UserCacheService } from '@rrl/cache';
 import type { RedisConnectionService } from '@rrl/redis';
 import type { FaultProxy } from '../proxy';
@@ -53,7 +53,6 @@ export class ScenarioRunningError extends AppError {
   constructor(readonly runId: string | null, scenario: string | null) {
     super(
       ERROR_CODES.SCENARIO_RUNNING,
-      409,
       runId ? `scenario '${scenario}' is running (run ${runId}); wait for it or POST /api/chaos/runs/${runId}/cancel` : 'another scenario is starting; retry in a moment',
     );
   }
@@ -130,7 +129,7 @@ export class ScenarioRunner {
   get(id: string): ChaosRun {
     if (this.active?.id === id) return this.active.snapshot();
     const run = this.finished.find((r) => r.id === id);
-    if (!run) throw new AppError(ERROR_CODES.NOT_FOUND, 404, `no chaos run '${id}' (the last ${this.keep} are kept)`);
+    if (!run) throw new AppError(ERROR_CODES.NOT_FOUND, `no chaos run '${id}' (the last ${this.keep} are kept)`);
     return run;
   }
 
@@ -139,7 +138,7 @@ export class ScenarioRunner {
     const active = this.active;
     if (active?.id !== id) {
       const run = this.get(id);
-      throw new AppError(ERROR_CODES.CONFLICT, 409, `run ${id} already ended (${run.status})`);
+      throw new AppError(ERROR_CODES.CONFLICT, `run ${id} already ended (${run.status})`);
     }
     active.interrupt('cancelled');
     await active.done;
@@ -218,7 +217,7 @@ export class ScenarioRunner {
       run.phase = 'holding';
       await sleep(hold, run.signal);
     } catch (e) {
-      run.error = (e as Error).message;
+      run.error = errorMessage(e);
       run.recorder.mark('error', `the fault could not be injected: ${run.error}`);
     } finally {
       clearTimeout(safety);
@@ -260,8 +259,8 @@ export class ScenarioRunner {
       } catch (e) {
         ok = false;
         if (!record) continue;
-        run.error ??= `restore failed: ${message}: ${(e as Error).message}`;
-        run.recorder.mark('error', `restore step failed: ${message}: ${(e as Error).message}`);
+        run.error ??= `restore failed: ${message}: ${errorMessage(e)}`;
+        run.recorder.mark('error', `restore step failed: ${message}: ${errorMessage(e)}`);
       }
     }
     return ok;
@@ -309,7 +308,6 @@ export class ScenarioRunner {
 function wrongKind(scenario: string, slot: TargetSlot, id: string, kind: ChaosTargetKind): AppError {
   return new AppError(
     ERROR_CODES.VALIDATION_FAILED,
-    400,
     `scenario '${scenario}' needs ${slot.kinds.join(' or ')} for '${slot.param}', but ${id} is ${kind}`,
     [{ field: slot.param, problems: [`must be a ${slot.kinds.join(' or ')} target; ${id} is ${kind}`] }],
   );
