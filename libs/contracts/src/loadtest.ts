@@ -1,0 +1,59 @@
+import type { LatencySummary, MetricReadSource, OutageSummary } from './metrics';
+
+export const KEY_DISTRIBUTIONS = ['uniform', 'zipf'] as const;
+export type KeyDistribution = (typeof KEY_DISTRIBUTIONS)[number];
+
+/** POST /api/loadtests body. */
+export interface LoadTestRequest {
+  /** 1 … 100 000 000 */
+  iterations: number;
+  /** 1 … 1000 */
+  concurrency: number;
+  /** 0 … 1; the rest are writes. */
+  readRatio: number;
+  keys: { distribution: KeyDistribution; count: number };
+  /** Iterations run first and not counted. */
+  warmup?: number;
+  /** Insert the users the run needs when the database has fewer than keys.count. */
+  seed?: boolean;
+}
+
+export const LOADTEST_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const;
+export type LoadTestStatus = (typeof LOADTEST_STATUSES)[number];
+
+/** An outage of Redis the run lived through. */
+export interface LoadTestOutage extends OutageSummary {
+  /** Reads the database answered during it. */
+  readsServedByMysql: number;
+}
+
+export interface LoadTestProgress {
+  done: number;
+  total: number;
+  /** Iterations per second over the last second, and since the start. */
+  ratePerSecond: number;
+  averageRatePerSecond: number;
+  /** Seconds, null before a rate is known. */
+  etaSeconds: number | null;
+  succeeded: number;
+  failed: number;
+  /** succeeded / done, 1 before the first. */
+  successRate: number;
+  readsBySource: Record<MetricReadSource, number>;
+  writes: number;
+  /** Failed iterations by error code or kind. */
+  errorsByKind: Record<string, number>;
+  latency: LatencySummary;
+  outages: LoadTestOutage[];
+}
+
+export interface LoadTestRun {
+  id: string;
+  request: LoadTestRequest;
+  status: LoadTestStatus;
+  /** ISO-8601. */
+  startedAt: string;
+  endedAt: string | null;
+  error: string | null;
+  progress: LoadTestProgress;
+}
