@@ -51,13 +51,23 @@ async function json<T>(base: string, method: string, p: string, body?: unknown):
  * the rest of the time. It knows the last version the API acknowledged for its own users: reading
  * an older one is a stale read.
  */
-async function client(base: string, owned: number[], all: number[], acked: Map<number, number>, tally: Tally, running: () => boolean): Promise<void> {
+async function client(
+  base: string,
+  owned: number[],
+  all: number[],
+  acked: Map<number, number>,
+  tally: Tally,
+  running: () => boolean,
+): Promise<void> {
   let v = 0;
   while (running()) {
     if (Math.random() < WRITE_SHARE) {
       const id = owned[v % owned.length];
       const version = acked.get(id)! + 1 + v++;
-      const res = await json<UserDto>(base, 'PATCH', `/api/users/${id}`, { name: `user ${id} v${version}` }).catch(() => ({ status: 0, body: null }));
+      const res = await json<UserDto>(base, 'PATCH', `/api/users/${id}`, { name: `user ${id} v${version}` }).catch(() => ({
+        status: 0,
+        body: null,
+      }));
       if (res.status === 200) acked.set(id, Math.max(acked.get(id)!, version));
       continue;
     }
@@ -65,7 +75,10 @@ async function client(base: string, owned: number[], all: number[], acked: Map<n
     const id = mine ? owned[Math.floor(Math.random() * owned.length)] : all[Math.floor(Math.random() * all.length)];
     const before = acked.get(id)!;
     const t0 = performance.now();
-    const res = await json<UserReadResult & { code?: string }>(base, 'GET', `/api/users/${id}`).catch(() => ({ status: 0, body: { code: 'NETWORK' } as never }));
+    const res = await json<UserReadResult & { code?: string }>(base, 'GET', `/api/users/${id}`).catch(() => ({
+      status: 0,
+      body: { code: 'NETWORK' } as never,
+    }));
     tally.latencies.push(performance.now() - t0);
     if (res.status === 200) {
       tally.served++;
@@ -84,7 +97,12 @@ async function settle(base: string, ids: number[]): Promise<void> {
     const status = await json<RedisStatus>(base, 'GET', '/api/redis/status');
     const stats = await json<CacheStats>(base, 'GET', '/api/cache/stats');
     const reads = await Promise.all(ids.slice(0, 5).map((id) => json<UserReadResult>(base, 'GET', `/api/users/${id}`)));
-    if (status.body.state === 'ready' && stats.body.breaker.state === 'closed' && reads.every((r) => r.status === 200 && r.body.source === 'redis')) return;
+    if (
+      status.body.state === 'ready' &&
+      stats.body.breaker.state === 'closed' &&
+      reads.every((r) => r.status === 200 && r.body.source === 'redis')
+    )
+      return;
     await sleep(200);
   }
   throw new Error('the lab did not settle (Redis ready, breaker closed, reads from Redis) within 60 s');
@@ -113,7 +131,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < 300 && (await json(base, 'GET', '/health/ready')).status !== 200; i++) await sleep(100);
 
   const ids: number[] = [];
-  for (let i = 0; i < USERS; i++) ids.push((await json<UserDto>(base, 'POST', '/api/users', { name: `user ${i} v0`, email: `fm${i}@example.test` })).body.id);
+  for (let i = 0; i < USERS; i++)
+    ids.push((await json<UserDto>(base, 'POST', '/api/users', { name: `user ${i} v0`, email: `fm${i}@example.test` })).body.id);
   const acked = new Map(ids.map((id) => [id, 0]));
   await json(base, 'POST', '/api/cache/warm', {});
   const redisTarget = `process:${redis.options.name}`;
@@ -144,7 +163,14 @@ async function main(): Promise<void> {
     const tally: Tally = { served: 0, failed: 0, stale: 0, failedCodes: {}, latencies: [] };
     let running = true;
     const clients = Array.from({ length: CLIENTS }, (_, k) =>
-      client(base, ids.filter((_, i) => i % CLIENTS === k), ids, acked, tally, () => running),
+      client(
+        base,
+        ids.filter((_, i) => i % CLIENTS === k),
+        ids,
+        acked,
+        tally,
+        () => running,
+      ),
     );
     await sleep(500);
     const started = await json<ChaosRun>(base, 'POST', `/api/chaos/scenarios/${name}`, params);
@@ -157,22 +183,42 @@ async function main(): Promise<void> {
     running = false;
     await Promise.all(clients);
     rows.push({ scenario: name, tally, run });
-    console.log(`  ${name}: ${run.status}, ${tally.served} served, ${tally.failed} failed ${JSON.stringify(tally.failedCodes)}, ${tally.stale} stale`);
+    console.log(
+      `  ${name}: ${run.status}, ${tally.served} served, ${tally.failed} failed ${JSON.stringify(tally.failedCodes)}, ${tally.stale} stale`,
+    );
   }
 
   const fmt = (n: number | null) => (n === null ? 'n/a' : String(Math.round(n)));
   console.log('\n| scenario | fault | reads served | failed reads | stale reads | p99 ms | time to detect ms | time to recover ms |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const { scenario, tally, run } of rows) {
-    const fault = Object.entries(run.params).filter(([k]) => !/target/i.test(k)).map(([k, v]) => `${k}=${v}`).join(' ');
-    const failed = tally.failed ? `${tally.failed} (${Object.entries(tally.failedCodes).map(([k, v]) => `${v}× ${k}`).join(', ')})` : '0';
+    const fault = Object.entries(run.params)
+      .filter(([k]) => !/target/i.test(k))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    const failed = tally.failed
+      ? `${tally.failed} (${Object.entries(tally.failedCodes)
+          .map(([k, v]) => `${v}× ${k}`)
+          .join(', ')})`
+      : '0';
     const sorted = [...tally.latencies].sort((a, b) => a - b);
-    console.log(`| ${scenario} | ${fault} | ${tally.served} | ${failed} | ${tally.stale} | ${fmt(percentile(sorted, 99))} | ${fmt(run.metrics.timeToDetectMs)} | ${fmt(run.metrics.timeToRecoverMs)} |`);
+    console.log(
+      `| ${scenario} | ${fault} | ${tally.served} | ${failed} | ${tally.stale} | ${fmt(percentile(sorted, 99))} | ${fmt(run.metrics.timeToDetectMs)} | ${fmt(run.metrics.timeToRecoverMs)} |`,
+    );
   }
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(
     path.join(__dirname, 'results', 'fault-matrix.json'),
-    JSON.stringify({ at: new Date().toISOString(), clients: CLIENTS, faultMs: FAULT_MS, runs: rows.map((r) => ({ ...r, tally: { ...r.tally, latencies: undefined } })) }, null, 2),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        clients: CLIENTS,
+        faultMs: FAULT_MS,
+        runs: rows.map((r) => ({ ...r, tally: { ...r.tally, latencies: undefined } })),
+      },
+      null,
+      2,
+    ),
   );
 
   await app.close();

@@ -25,7 +25,8 @@ import type { UserReadResult } from '@rrl/contracts';
 import type { FastifyReply } from 'fastify';
 import { compare, compareMany, measure } from './support';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { USER_READ_RESPONSE_SCHEMA } = require('../apps/api/dist/http/user-read.schema') as typeof import('../apps/api/src/http/user-read.schema');
+const { USER_READ_RESPONSE_SCHEMA } =
+  require('../apps/api/dist/http/user-read.schema') as typeof import('../apps/api/src/http/user-read.schema');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -60,7 +61,13 @@ async function main(): Promise<void> {
 async function bench(redis: RedisServerProcess): Promise<void> {
   const config = loadConfig({
     env: {},
-    overrides: { port: 0, host: '127.0.0.1', redis: { host: '127.0.0.1', port: redis.port }, sqlite: { file: ':memory:' }, logging: { level: 'error', pretty: false } },
+    overrides: {
+      port: 0,
+      host: '127.0.0.1',
+      redis: { host: '127.0.0.1', port: redis.port },
+      sqlite: { file: ':memory:' },
+      logging: { level: 'error', pretty: false },
+    },
   });
   const app = await createApp(await prepareLabRuntime(config));
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -113,24 +120,53 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   const stats = cache.stats();
   const spread = (r: { min: number; max: number }) => `${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
   const rows = [
-    { bench: 'in-process cache hit vs raw ioredis GET+JSON.parse', baseline: inProcess.baseline, lab: inProcess.candidate, ratio: inProcess, target: 0.8 },
+    {
+      bench: 'in-process cache hit vs raw ioredis GET+JSON.parse',
+      baseline: inProcess.baseline,
+      lab: inProcess.candidate,
+      ratio: inProcess,
+      target: 0.8,
+    },
     { bench: 'HTTP GET /api/users/:id hit vs bare Fastify + ioredis', baseline: m.bare, lab: m.lab, ratio: ratio('lab'), target: 0.85 },
   ];
   const parts = [
-    { bench: 'HTTP: UserCacheService.get on bare Fastify (cost of the resilience layer)', baseline: m.bare, lab: m.cacheOnBare, ratio: ratio('cacheOnBare') },
-    { bench: "HTTP: same read as a Nest controller method (what Nest's router adds)", baseline: m.bare, lab: m.nestController, ratio: ratio('nestController') },
+    {
+      bench: 'HTTP: UserCacheService.get on bare Fastify (cost of the resilience layer)',
+      baseline: m.bare,
+      lab: m.cacheOnBare,
+      ratio: ratio('cacheOnBare'),
+    },
+    {
+      bench: "HTTP: same read as a Nest controller method (what Nest's router adds)",
+      baseline: m.bare,
+      lab: m.nestController,
+      ratio: ratio('nestController'),
+    },
   ];
   console.log('\nratio = median over rounds of lab/baseline in the same round; spread = lowest–highest round\n');
   console.log('| benchmark | baseline ops/s | lab ops/s | ratio | spread | target |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const verdict = r.ratio.median >= r.target ? 'met' : 'MISSED';
-    console.log(`| ${r.bench} | ${r.baseline.toFixed(0)} | ${r.lab.toFixed(0)} | ${r.ratio.median.toFixed(2)} | ${spread(r.ratio)} | >= ${r.target} ${verdict} |`);
+    console.log(
+      `| ${r.bench} | ${r.baseline.toFixed(0)} | ${r.lab.toFixed(0)} | ${r.ratio.median.toFixed(2)} | ${spread(r.ratio)} | >= ${r.target} ${verdict} |`,
+    );
   }
-  for (const r of parts) console.log(`| ${r.bench} | ${r.baseline.toFixed(0)} | ${r.lab.toFixed(0)} | ${r.ratio.median.toFixed(2)} | ${spread(r.ratio)} | (where the cost is) |`);
+  for (const r of parts)
+    console.log(
+      `| ${r.bench} | ${r.baseline.toFixed(0)} | ${r.lab.toFixed(0)} | ${r.ratio.median.toFixed(2)} | ${spread(r.ratio)} | (where the cost is) |`,
+    );
   console.log(`\ncache during the run: ${stats.hits} hits, ${stats.misses} misses, breaker ${stats.breaker.state}`);
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  const result = { at: new Date().toISOString(), concurrency: CONCURRENCY, rounds: ROUNDS, roundMs: ROUND_MS, rows, parts, httpSamples: http.samples };
+  const result = {
+    at: new Date().toISOString(),
+    concurrency: CONCURRENCY,
+    rounds: ROUNDS,
+    roundMs: ROUND_MS,
+    rows,
+    parts,
+    httpSamples: http.samples,
+  };
   fs.writeFileSync(path.join(__dirname, 'results', 'read-path.json'), JSON.stringify(result, null, 2));
 
   raw.disconnect();

@@ -27,7 +27,12 @@ export async function measure(concurrency: number, ms: number, op: (i: number) =
   );
   const elapsed = performance.now() - t0;
   latencies.sort((a, b) => a - b);
-  return { ops: latencies.length, opsPerSec: (latencies.length / elapsed) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    ops: latencies.length,
+    opsPerSec: (latencies.length / elapsed) * 1000,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

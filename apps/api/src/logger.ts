@@ -14,7 +14,9 @@ export function loggerParams(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.logging.level,
-      transport: config.logging.pretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } : undefined,
+      transport: config.logging.pretty
+        ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+        : undefined,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     forRoutes: [],

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const count = Number(values.count);
   const batchSize = Number(values.batch);
   if (!Number.isInteger(count) || count < 1) throw new Error(`--count must be a positive integer, got "${values.count}"`);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error(`--batch must be 1..10000, got "${values.batch}"`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+    throw new Error(`--batch must be 1..10000, got "${values.batch}"`);
   const config = loadConfig();
 
   @Module({ imports: [AppConfigModule.forRoot({ config }), UsersModule.forRoot()] })
@@ -31,11 +32,15 @@ async function main(): Promise<void> {
     onProgress: (p) => {
       if (p.done === p.total || p.elapsedMs - lastLogged >= 1000) {
         lastLogged = p.elapsedMs;
-        logger.log(`${p.done}/${p.total} (${((p.done / p.total) * 100).toFixed(1)}%) inserted ${p.inserted}, skipped ${p.skipped}, ${p.ratePerSec} rows/s`);
+        logger.log(
+          `${p.done}/${p.total} (${((p.done / p.total) * 100).toFixed(1)}%) inserted ${p.inserted}, skipped ${p.skipped}, ${p.ratePerSec} rows/s`,
+        );
       }
     },
   });
-  logger.log(`Done: ${result.inserted} inserted, ${result.skipped} already present, in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.ratePerSec} rows/s) into ${config.databaseDriver}`);
+  logger.log(
+    `Done: ${result.inserted} inserted, ${result.skipped} already present, in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.ratePerSec} rows/s) into ${config.databaseDriver}`,
+  );
   await ctx.close();
 }
 

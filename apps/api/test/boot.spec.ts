@@ -36,7 +36,11 @@ describe('boot', () => {
   it('boots while MySQL is down: liveness up, readiness 503, reads 503; then connects when MySQL starts', async () => {
     const redis = await RedisServerProcess.start();
     const mysqlPort = await freePort();
-    const lab = await startLab({ redis: { port: redis.port }, mysql: { host: '127.0.0.1', port: mysqlPort, user: 'root', password: '', database: 'lab' }, waitForDatabase: false });
+    const lab = await startLab({
+      redis: { port: redis.port },
+      mysql: { host: '127.0.0.1', port: mysqlPort, user: 'root', password: '', database: 'lab' },
+      waitForDatabase: false,
+    });
     let maria: MariaDbProcess | undefined;
     try {
       expect((await lab.get('/health')).status).toBe(200);
@@ -51,7 +55,11 @@ describe('boot', () => {
       maria = await MariaDbProcess.start();
       // MariaDbProcess picks its own port; point a second lab at it to prove the connect path, and keep the
       // first one alive to prove it never crashed while retrying.
-      const lab2 = await startLab({ redis: { port: redis.port }, mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' }, waitForDatabase: false });
+      const lab2 = await startLab({
+        redis: { port: redis.port },
+        mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' },
+        waitForDatabase: false,
+      });
       try {
         await waitFor('ready', async () => (await lab2.get('/health/ready')).status === 200, 20_000);
       } finally {
@@ -69,7 +77,9 @@ describe('boot', () => {
 /** Alive and not a zombie. */
 function isRunning(pid: number): boolean {
   try {
-    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim().startsWith('Z');
+    return !execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .startsWith('Z');
   } catch {
     return false; // ps exits 1 when there is no such process
   }
@@ -79,12 +89,18 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
   let child: ChildProcess | undefined;
   afterEach(() => child?.kill('SIGKILL'));
 
-  function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  function run(env: Record<string, string>): {
+    child: ChildProcess;
+    output: () => string;
+    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  } {
     const proc = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout!.on('data', (d) => (out += d));
     proc.stderr!.on('data', (d) => (out += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      proc.once('exit', (code, signal) => r({ code, signal })),
+    );
     child = proc;
     return { child: proc, output: () => out, exited };
   }
@@ -96,8 +112,16 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
     const app = run({ PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1' });
     const base = `http://127.0.0.1:${port}`;
     await waitFor('listening', async () => (await fetch(`${base}/health`)).ok, 30_000);
-    await waitFor('managed redis ready', async () => ((await (await fetch(`${base}/api/redis/status`)).json()) as RedisStatus).state === 'ready', 15_000);
-    const created = await fetch(`${base}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Embedded', email: 'embedded@example.test' }) });
+    await waitFor(
+      'managed redis ready',
+      async () => ((await (await fetch(`${base}/api/redis/status`)).json()) as RedisStatus).state === 'ready',
+      15_000,
+    );
+    const created = await fetch(`${base}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Embedded', email: 'embedded@example.test' }),
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as UserDto;
     await fetch(`${base}/api/users/${id}`);
@@ -127,7 +151,11 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
     try {
       const port = await freePort();
       const second = run({ PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1' });
-      await waitFor('second run listening', async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true, 30_000);
+      await waitFor(
+        'second run listening',
+        async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.ok === true,
+        30_000,
+      );
       expect(second.output()).toContain(`left behind when it died without shutting down: pid ${orphan}`);
       // Orphans are adopted by init, which may reap them late: a zombie counts as stopped.
       expect(isRunning(orphan)).toBe(false);
@@ -150,7 +178,11 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
     const base = `http://127.0.0.1:${port}`;
     await waitFor('listening', async () => (await fetch(`${base}/health`)).ok, 30_000);
     expect(app.output()).toMatch(/No redis-server on PATH/);
-    const created = await fetch(`${base}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Solo', email: 'solo@example.test' }) });
+    const created = await fetch(`${base}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Solo', email: 'solo@example.test' }),
+    });
     const { id } = (await created.json()) as UserDto;
     const read = (await (await fetch(`${base}/api/users/${id}`)).json()) as UserReadResult;
     expect(read.source).toBe('mysql');

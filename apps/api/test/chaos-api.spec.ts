@@ -6,7 +6,16 @@ import type { ApiErrorBody, ChaosRun, ChaosTargetsResponse, LogLine, RedisStatus
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { Redis } from 'ioredis';
 import { startLab, type Lab } from './support/lab';
-import { auth, CHAOS_TOKEN, createUsers, eventsOf, runUnderLoad, startRedisChaosLab, startScenario, type RedisChaosLab } from './chaos-support';
+import {
+  auth,
+  CHAOS_TOKEN,
+  createUsers,
+  eventsOf,
+  runUnderLoad,
+  startRedisChaosLab,
+  startScenario,
+  type RedisChaosLab,
+} from './chaos-support';
 
 const APP_PASSWORD = 'app-secret-pw-4242';
 
@@ -32,25 +41,56 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
 
   it('are documented in OpenAPI with bearer auth', async () => {
     const { body } = await lab.get<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>('/docs-json');
-    for (const p of ['/api/chaos/targets', '/api/chaos/scenarios', '/api/chaos/scenarios/{name}', '/api/chaos/runs', '/api/chaos/runs/{id}', '/api/chaos/runs/{id}/cancel', '/api/chaos/targets/{id}/logs']) {
+    for (const p of [
+      '/api/chaos/targets',
+      '/api/chaos/scenarios',
+      '/api/chaos/scenarios/{name}',
+      '/api/chaos/runs',
+      '/api/chaos/runs/{id}',
+      '/api/chaos/runs/{id}/cancel',
+      '/api/chaos/targets/{id}/logs',
+    ]) {
       const ops = Object.values(body.paths[p] ?? {});
-      expect({ p, documented: ops.length > 0, bearer: ops.every((o) => JSON.stringify(o.security) === '[{"bearer":[]}]') }).toEqual({ p, documented: true, bearer: true });
+      expect({ p, documented: ops.length > 0, bearer: ops.every((o) => JSON.stringify(o.security) === '[{"bearer":[]}]') }).toEqual({
+        p,
+        documented: true,
+        bearer: true,
+      });
     }
   });
 
   it('lists every scenario with its parameters, defaults and bounds', async () => {
     const { status, body } = await lab.send<ScenarioInfo[]>('GET', '/api/chaos/scenarios', undefined, auth);
     expect(status).toBe(200);
-    expect(body.map((s) => s.name)).toEqual(['crash', 'stop-start', 'restart', 'pause', 'auth-failure', 'partition', 'latency', 'mysql-outage', 'both-down']);
+    expect(body.map((s) => s.name)).toEqual([
+      'crash',
+      'stop-start',
+      'restart',
+      'pause',
+      'auth-failure',
+      'partition',
+      'latency',
+      'mysql-outage',
+      'both-down',
+    ]);
     const restart = body.find((s) => s.name === 'restart')!;
-    expect(restart.parameters).toMatchObject({ required: ['target'], properties: { downtimeMs: { default: 45_000, maximum: lab.config.chaos.maxDurationMs } } });
-    expect(body.find((s) => s.name === 'latency')!.parameters).toMatchObject({ properties: { latencyMs: { default: 500 }, jitterMs: { default: 100 } } });
+    expect(restart.parameters).toMatchObject({
+      required: ['target'],
+      properties: { downtimeMs: { default: 45_000, maximum: lab.config.chaos.maxDurationMs } },
+    });
+    expect(body.find((s) => s.name === 'latency')!.parameters).toMatchObject({
+      properties: { latencyMs: { default: 500 }, jitterMs: { default: 100 } },
+    });
   });
 
   it('reports a missing Docker engine as an unavailable driver, not a 500', async () => {
     const res = await lab.send<ChaosTargetsResponse>('GET', '/api/chaos/targets', undefined, auth);
     expect(res.status).toBe(200);
-    expect(res.body.drivers).toContainEqual({ name: 'docker', available: false, error: expect.stringContaining('Docker engine unreachable') });
+    expect(res.body.drivers).toContainEqual({
+      name: 'docker',
+      available: false,
+      error: expect.stringContaining('Docker engine unreachable'),
+    });
     expect(res.body.targets).toContainEqual(expect.objectContaining({ id: target, driver: 'process' }));
     const scenario = await startScenario(lab, 'crash', { target: 'docker:rrl-anything' });
     expect(scenario).toMatchObject({ status: 503, body: { code: 'CHAOS_DRIVER_UNAVAILABLE' } });
@@ -93,9 +133,15 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
 
   it('one run at a time: a second start gets 409 with the running id; the run is readable while it runs; cancel restores early', async () => {
     const started = await startScenario(lab, 'pause', { target, durationMs: 30_000 });
-    expect(started).toMatchObject({ status: 202, body: { status: 'running', scenario: 'pause', targets: [target], params: { target, durationMs: 30_000 } } });
+    expect(started).toMatchObject({
+      status: 202,
+      body: { status: 'running', scenario: 'pause', targets: [target], params: { target, durationMs: 30_000 } },
+    });
     const id = started.body.id;
-    await waitFor('holding', async () => (await lab.send<ChaosRun>('GET', `/api/chaos/runs/${id}`, undefined, auth)).body.phase === 'holding');
+    await waitFor(
+      'holding',
+      async () => (await lab.send<ChaosRun>('GET', `/api/chaos/runs/${id}`, undefined, auth)).body.phase === 'holding',
+    );
     expect(redis.state).toBe('paused');
 
     const second = await startScenario(lab, 'crash', { target });
@@ -133,7 +179,13 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
     expect(run.metrics.timeToRecoverMs).toBeLessThan(5000);
     expect(JSON.stringify(run)).not.toContain(APP_PASSWORD);
     // Exactly the old password is back: the app's credentials, and no others, work.
-    const admin = new Redis({ port: redis.port, password: APP_PASSWORD, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const admin = new Redis({
+      port: redis.port,
+      password: APP_PASSWORD,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     admin.on('error', () => undefined);
     try {
       await admin.connect();

@@ -43,7 +43,12 @@ describe('chaos scenarios on a Docker Redis container through the API (real engi
   it('lists the labelled container as docker:<id> with its endpoint', async () => {
     expect(target).toMatch(/^docker:[0-9a-f]{12}$/);
     const { body } = await lab.send<ChaosTargetsResponse>('GET', '/api/chaos/targets', undefined, auth);
-    expect(body.targets.find((t) => t.id === target)).toMatchObject({ kind: 'redis', driver: 'docker', state: 'running', endpoint: { port: container.port } });
+    expect(body.targets.find((t) => t.id === target)).toMatchObject({
+      kind: 'redis',
+      driver: 'docker',
+      state: 'running',
+      endpoint: { port: container.port },
+    });
   });
 
   it("tails the container's logs through the API", async () => {
@@ -57,17 +62,21 @@ describe('chaos scenarios on a Docker Redis container through the API (real engi
     ['restart', { downtimeMs: 1500 }],
     ['pause', { durationMs: 1500 }],
     ['partition', { durationMs: 1500 }],
-  ])('%s on the container: zero failed reads, detect and recover times plausible, container running again', async (name, params) => {
-    const { run, outcomes } = await runUnderLoad(lab, ids, name, { target, ...params });
-    expect(run).toMatchObject({ status: 'completed', error: null });
-    expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
-    expect(run.metrics.timeToDetectMs).toBeGreaterThan(0);
-    expect(run.metrics.timeToDetectMs).toBeLessThan(3000);
-    expect(run.metrics.timeToRecoverMs).toBeGreaterThan(0);
-    expect(run.metrics.timeToRecoverMs).toBeLessThan(8000);
-    const { body } = await lab.send<ChaosTargetsResponse>('GET', '/api/chaos/targets', undefined, auth);
-    expect(body.targets.find((t) => t.id === target)?.state).toBe('running');
-    await waitFor('served from Redis', async () => (await read(lab, ids[0])).source === 'redis', 10_000);
-    console.log(`docker ${name}: detect ${run.metrics.timeToDetectMs} ms, recover ${run.metrics.timeToRecoverMs} ms`);
-  }, 60_000);
+  ])(
+    '%s on the container: zero failed reads, detect and recover times plausible, container running again',
+    async (name, params) => {
+      const { run, outcomes } = await runUnderLoad(lab, ids, name, { target, ...params });
+      expect(run).toMatchObject({ status: 'completed', error: null });
+      expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
+      expect(run.metrics.timeToDetectMs).toBeGreaterThan(0);
+      expect(run.metrics.timeToDetectMs).toBeLessThan(3000);
+      expect(run.metrics.timeToRecoverMs).toBeGreaterThan(0);
+      expect(run.metrics.timeToRecoverMs).toBeLessThan(8000);
+      const { body } = await lab.send<ChaosTargetsResponse>('GET', '/api/chaos/targets', undefined, auth);
+      expect(body.targets.find((t) => t.id === target)?.state).toBe('running');
+      await waitFor('served from Redis', async () => (await read(lab, ids[0])).source === 'redis', 10_000);
+      console.log(`docker ${name}: detect ${run.metrics.timeToDetectMs} ms, recover ${run.metrics.timeToRecoverMs} ms`);
+    },
+    60_000,
+  );
 });

@@ -50,7 +50,12 @@ describe('MySQL outage and both stores down through the chaos API (real MariaDB 
   });
 
   it('mysql-outage: cached users are still served, the rest get a clear 503, the API survives and recovers', async () => {
-    const { run, outcomes } = await runUnderLoad(lab, UNCACHED.flatMap((u, i) => [ids[i % ids.length], u]), 'mysql-outage', { target: mysqlTarget, durationMs: 2000 });
+    const { run, outcomes } = await runUnderLoad(
+      lab,
+      UNCACHED.flatMap((u, i) => [ids[i % ids.length], u]),
+      'mysql-outage',
+      { target: mysqlTarget, durationMs: 2000 },
+    );
     expect(run).toMatchObject({ status: 'completed', error: null, targets: [mysqlTarget] });
     const cached = outcomes.filter((o) => o.source !== undefined || o.status === 200);
     expect(cached.every((o) => o.status === 200 && o.source === 'redis')).toBe(true);
@@ -66,7 +71,9 @@ describe('MySQL outage and both stores down through the chaos API (real MariaDB 
     expect(maria.state).toBe('running');
     expect((await lab.get('/health')).status).toBe(200);
     await waitFor('unknown ids answered (404) again', async () => (await read(lab, 999_999)).status === 404, 20_000);
-    console.log(`mysql-outage: detect ${run.metrics.timeToDetectMs} ms, recover ${run.metrics.timeToRecoverMs} ms, errors ${JSON.stringify(run.metrics.readErrorsByKind)}`);
+    console.log(
+      `mysql-outage: detect ${run.metrics.timeToDetectMs} ms, recover ${run.metrics.timeToRecoverMs} ms, errors ${JSON.stringify(run.metrics.readErrorsByKind)}`,
+    );
   }, 90_000);
 
   it('both-down: every read is a 503 STORES_UNAVAILABLE (nothing stale), the API survives, both come back', async () => {
@@ -83,6 +90,8 @@ describe('MySQL outage and both stores down through the chaos API (real MariaDB 
     expect([redis.state, maria.state]).toEqual(['running', 'running']);
     expect((await lab.get('/health')).status).toBe(200);
     await waitFor('served from Redis again', async () => (await read(lab, ids[0])).source === 'redis', 20_000);
-    console.log(`both-down: detect ${run.metrics.timeToDetectMs} ms, recover ${run.metrics.timeToRecoverMs} ms, errors ${JSON.stringify(run.metrics.readErrorsByKind)}`);
+    console.log(
+      `both-down: detect ${run.metrics.timeToDetectMs} ms, recover ${run.metrics.timeToRecoverMs} ms, errors ${JSON.stringify(run.metrics.readErrorsByKind)}`,
+    );
   }, 90_000);
 });

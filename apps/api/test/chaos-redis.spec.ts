@@ -15,7 +15,11 @@ describe('chaos scenarios on a local redis-server through the API (real redis-se
   let ids: number[];
 
   beforeAll(async () => {
-    env = await startRedisChaosLab({ users: 20, tag: 'chaos', overrides: { chaos: { proxy: { enabled: true, listenPort: 0 }, recoveryTimeoutMs: 15_000 } } });
+    env = await startRedisChaosLab({
+      users: 20,
+      tag: 'chaos',
+      overrides: { chaos: { proxy: { enabled: true, listenPort: 0 }, recoveryTimeoutMs: 15_000 } },
+    });
     ({ lab, target, ids } = env);
   }, 60_000);
 
@@ -44,25 +48,31 @@ describe('chaos scenarios on a local redis-server through the API (real redis-se
     ['pause', { durationMs: 1500 }],
     ['partition', { durationMs: 1500 }],
     ['latency', { durationMs: 1500, latencyMs: 700, jitterMs: 100 }],
-  ])('%s: zero failed reads, detect and recover times plausible, target restored', async (name, params) => {
-    const { run, outcomes } = await runUnderLoad(lab, ids, name, { target, ...params });
-    expect(run).toMatchObject({ status: 'completed', error: null, targets: [target] });
-    expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
-    expect(outcomes.some((o) => o.source === 'mysql')).toBe(true); // the fault was felt
-    const { timeToDetectMs, timeToRecoverMs } = run.metrics;
-    expect(timeToDetectMs).toBeGreaterThan(0);
-    expect(timeToDetectMs).toBeLessThan(3000);
-    expect(timeToRecoverMs).toBeGreaterThan(0);
-    expect(timeToRecoverMs).toBeLessThan(5000);
-    expect(run.metrics.reads.failed).toBe(0);
-    expect(run.metrics.reads.redis).toBeGreaterThan(0);
-    expect(run.metrics.latencyMs.p99).toEqual(expect.any(Number));
-    expect(eventsOf(run, 'action')).toHaveLength(1);
-    expect(eventsOf(run, 'target-back')).toHaveLength(1);
-    expect(eventsOf(run, 'first-redis-read')).toHaveLength(1);
-    await expectRestored();
-    console.log(`${name}: detect ${timeToDetectMs} ms, recover ${timeToRecoverMs} ms, reads ${JSON.stringify(run.metrics.reads)}, p99 ${run.metrics.latencyMs.p99} ms`);
-  }, 60_000);
+  ])(
+    '%s: zero failed reads, detect and recover times plausible, target restored',
+    async (name, params) => {
+      const { run, outcomes } = await runUnderLoad(lab, ids, name, { target, ...params });
+      expect(run).toMatchObject({ status: 'completed', error: null, targets: [target] });
+      expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
+      expect(outcomes.some((o) => o.source === 'mysql')).toBe(true); // the fault was felt
+      const { timeToDetectMs, timeToRecoverMs } = run.metrics;
+      expect(timeToDetectMs).toBeGreaterThan(0);
+      expect(timeToDetectMs).toBeLessThan(3000);
+      expect(timeToRecoverMs).toBeGreaterThan(0);
+      expect(timeToRecoverMs).toBeLessThan(5000);
+      expect(run.metrics.reads.failed).toBe(0);
+      expect(run.metrics.reads.redis).toBeGreaterThan(0);
+      expect(run.metrics.latencyMs.p99).toEqual(expect.any(Number));
+      expect(eventsOf(run, 'action')).toHaveLength(1);
+      expect(eventsOf(run, 'target-back')).toHaveLength(1);
+      expect(eventsOf(run, 'first-redis-read')).toHaveLength(1);
+      await expectRestored();
+      console.log(
+        `${name}: detect ${timeToDetectMs} ms, recover ${timeToRecoverMs} ms, reads ${JSON.stringify(run.metrics.reads)}, p99 ${run.metrics.latencyMs.p99} ms`,
+      );
+    },
+    60_000,
+  );
 
   it('restart records every reconnect attempt with its backoff delay', async () => {
     const { run } = await runUnderLoad(lab, ids, 'restart', { target, downtimeMs: 2000 });

@@ -8,14 +8,20 @@ export { createUsers, read, readers, type ReadOutcome } from './support/readers'
 export const CHAOS_TOKEN = 'test-chaos-token-0123456789';
 export const auth = { authorization: `Bearer ${CHAOS_TOKEN}` };
 
-export const startScenario = (lab: Lab, name: string, body: unknown) => lab.send<ChaosRun>('POST', `/api/chaos/scenarios/${name}`, body, auth);
+export const startScenario = (lab: Lab, name: string, body: unknown) =>
+  lab.send<ChaosRun>('POST', `/api/chaos/scenarios/${name}`, body, auth);
 
 /** Polls the run until it has ended. */
 export async function untilEnded(lab: Lab, id: string, timeoutMs = 40_000): Promise<ChaosRun> {
-  return waitFor(`run ${id} ended`, async () => {
-    const { body } = await lab.send<ChaosRun>('GET', `/api/chaos/runs/${id}`, undefined, auth);
-    return body.status === 'running' ? null : body;
-  }, timeoutMs, 100);
+  return waitFor(
+    `run ${id} ended`,
+    async () => {
+      const { body } = await lab.send<ChaosRun>('GET', `/api/chaos/runs/${id}`, undefined, auth);
+      return body.status === 'running' ? null : body;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** Starts a scenario while readers run, waits for its end, returns the run and every read. */
@@ -51,7 +57,12 @@ export interface RedisChaosLab {
  * A lab over its own redis-server (registered as a chaos target) and a fresh database, with
  * `users` users created and warmed into Redis, and the chaos token configured.
  */
-export async function startRedisChaosLab(opts: { users: number; tag: string; password?: string; overrides?: LabOptions['overrides'] }): Promise<RedisChaosLab> {
+export async function startRedisChaosLab(opts: {
+  users: number;
+  tag: string;
+  password?: string;
+  overrides?: LabOptions['overrides'];
+}): Promise<RedisChaosLab> {
   const redis = await RedisServerProcess.start({ password: opts.password });
   const db = await createTestDatabase();
   const { chaos, ...rest } = (opts.overrides ?? {}) as { chaos?: object };

@@ -14,7 +14,15 @@ describe('docker-compose.yml', () => {
     // The API on 8000 with a /health healthcheck, configured through the seed's variable names.
     expect(rendered).toMatch(/published: 8000|8000:8000/);
     expect(rendered).toMatch(/127\.0\.0\.1:8000\/health/);
-    for (const name of ['REDIS_HOST: redis', 'MYSQL_HOST: mysql', 'REDIS_MAX_RETRIES', 'MYSQL_DATABASE', 'MYSQL_USER', 'MYSQL_PASSWORD', 'CHAOS_TOKEN']) {
+    for (const name of [
+      'REDIS_HOST: redis',
+      'MYSQL_HOST: mysql',
+      'REDIS_MAX_RETRIES',
+      'MYSQL_DATABASE',
+      'MYSQL_USER',
+      'MYSQL_PASSWORD',
+      'CHAOS_TOKEN',
+    ]) {
       expect(rendered).toContain(name);
     }
     // Redis and MySQL are chaos targets with healthchecks; the Docker socket goes to the API only.

@@ -28,7 +28,8 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     await db?.drop();
   });
 
-  const servedFromRedisAgain = () => waitFor('reads served from Redis again', async () => (await read(lab, ids[0])).source === 'redis', 20_000);
+  const servedFromRedisAgain = () =>
+    waitFor('reads served from Redis again', async () => (await read(lab, ids[0])).source === 'redis', 20_000);
 
   it('SIGKILL Redis: zero failed reads, and Redis serves again after a restart', async () => {
     await lab.send('POST', '/api/cache/warm', {});
@@ -79,11 +80,15 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     redis.unpause();
     // Every read from now on, the very first included, must show the new name.
     const seen: ReadOutcome[] = [];
-    await waitFor('redis serving the key again', async () => {
-      const o = await read(lab, id);
-      seen.push(o);
-      return o.source === 'redis';
-    }, 20_000);
+    await waitFor(
+      'redis serving the key again',
+      async () => {
+        const o = await read(lab, id);
+        seen.push(o);
+        return o.source === 'redis';
+      },
+      20_000,
+    );
     expect(seen.every((o) => o.status === 200 && o.name === 'Renamed while Redis was down')).toBe(true);
   }, 60_000);
 
@@ -102,7 +107,11 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
       admin.on('error', () => undefined);
       await admin.config('SET', 'requirepass', 'what-the-app-has');
       admin.disconnect();
-      await waitFor('ready after the password matches', async () => (await lab2.get<RedisStatus>('/api/redis/status')).body.state === 'ready', 15_000);
+      await waitFor(
+        'ready after the password matches',
+        async () => (await lab2.get<RedisStatus>('/api/redis/status')).body.state === 'ready',
+        15_000,
+      );
     } finally {
       await lab2.close();
       await guarded.stop();
@@ -115,7 +124,10 @@ describe('when both stores are down', () => {
   it('answers 503 with a clear code, serves nothing stale, never crashes, and recovers', async () => {
     const redis = await RedisServerProcess.start();
     const maria = await MariaDbProcess.start();
-    const lab = await startLab({ redis: { port: redis.port }, mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' } });
+    const lab = await startLab({
+      redis: { port: redis.port },
+      mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' },
+    });
     try {
       await waitFor('database connected', async () => (await lab.get('/health/ready')).status === 200, 20_000);
       const created = await lab.send<UserDto>('POST', '/api/users', { name: 'Both', email: 'both@example.test' });

@@ -123,8 +123,22 @@ describe('users API over real Redis and MariaDB', () => {
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
     type Operation = { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> };
-    const spec = await lab.get<{ paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } }>('/docs-json');
-    for (const p of ['/api/users', '/api/users/{id}', '/api/users/by-email', '/api/cache/warm', '/api/cache', '/api/cache/stats', '/api/redis/status', '/api/redis/history', '/api/redis/reset', '/health', '/health/ready']) {
+    const spec = await lab.get<{ paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } }>(
+      '/docs-json',
+    );
+    for (const p of [
+      '/api/users',
+      '/api/users/{id}',
+      '/api/users/by-email',
+      '/api/cache/warm',
+      '/api/cache',
+      '/api/cache/stats',
+      '/api/redis/status',
+      '/api/redis/history',
+      '/api/redis/reset',
+      '/health',
+      '/health/ready',
+    ]) {
       expect(spec.body.paths).toHaveProperty([p]);
     }
     // GET /api/users/:id is a native Fastify route, documented by hand next to the controller-made PATCH/DELETE.

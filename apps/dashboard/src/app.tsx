@@ -9,7 +9,11 @@ async function getJson<T>(url: string): Promise<T> {
 
 /** Shell for the live dashboard: connection state and cache figures, polled until the socket feed lands. */
 export function App() {
-  const redis = useQuery({ queryKey: ['redis', 'status'], queryFn: () => getJson<RedisStatus>('/api/redis/status'), refetchInterval: 1000 });
+  const redis = useQuery({
+    queryKey: ['redis', 'status'],
+    queryFn: () => getJson<RedisStatus>('/api/redis/status'),
+    refetchInterval: 1000,
+  });
   const cache = useQuery({ queryKey: ['cache', 'stats'], queryFn: () => getJson<CacheStats>('/api/cache/stats'), refetchInterval: 1000 });
   return (
     <main style={{ fontFamily: 'system-ui, sans-serif', margin: '2rem', maxWidth: 720 }}>

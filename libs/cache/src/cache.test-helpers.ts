@@ -27,16 +27,19 @@ export interface HarnessOptions {
 export async function startCacheHarness({ redisPort, mysql, overrides = {} }: HarnessOptions): Promise<CacheHarness> {
   const config = loadConfig({
     env: {},
-    overrides: merge({
-      redis: {
-        host: '127.0.0.1',
-        port: redisPort,
-        connection: { retryDelay: 50, maxRetryDelay: 500, connectTimeout: 1000, heartbeatInterval: 250, heartbeatTimeout: 500 },
-        resilience: { breaker: { halfOpenAfter: 500 } },
+    overrides: merge(
+      {
+        redis: {
+          host: '127.0.0.1',
+          port: redisPort,
+          connection: { retryDelay: 50, maxRetryDelay: 500, connectTimeout: 1000, heartbeatInterval: 250, heartbeatTimeout: 500 },
+          resilience: { breaker: { halfOpenAfter: 500 } },
+        },
+        ...(mysql ? { mysql: { ...mysql, queryTimeout: 1000, connectTimeout: 1000 } } : {}),
+        sqlite: { file: ':memory:' },
       },
-      ...(mysql ? { mysql: { ...mysql, queryTimeout: 1000, connectTimeout: 1000 } } : {}),
-      sqlite: { file: ':memory:' },
-    }, overrides as Tree),
+      overrides as Tree,
+    ),
   });
   const app = await Test.createTestingModule({
     imports: [AppConfigModule.forRoot({ config }), RedisModule.forRoot(), UsersModule.forRoot(), CacheModule.forRoot()],

@@ -43,7 +43,9 @@ describe('RedisCircuitBreaker', () => {
     expect(await call(breaker, fn)).toBe('rejected');
     expect(fn).not.toHaveBeenCalled();
     expect(breaker.isRejecting()).toBe(true);
-    expect(breaker.history()).toEqual([expect.objectContaining({ from: 'closed', to: 'open', reason: expect.stringMatching(/^5 consecutive failures.*ECONNREFUSED/) })]);
+    expect(breaker.history()).toEqual([
+      expect.objectContaining({ from: 'closed', to: 'open', reason: expect.stringMatching(/^5 consecutive failures.*ECONNREFUSED/) }),
+    ]);
   });
 
   it('a success resets the consecutive count', async () => {

@@ -64,7 +64,8 @@ class EitherBreaker implements IBreaker {
     const consecutive = this.consecutive.failure();
     const rate = this.sampling.failure(state);
     if (consecutive) this.tripReason = `${this.o.consecutiveFailures} consecutive failures`;
-    else if (rate) this.tripReason = `failure rate >= ${Math.round(this.o.failureRateThreshold * 100)}% over ${this.o.failureRateWindow} ms`;
+    else if (rate)
+      this.tripReason = `failure rate >= ${Math.round(this.o.failureRateThreshold * 100)}% over ${this.o.failureRateWindow} ms`;
     return consecutive || rate;
   }
 }
@@ -118,10 +119,12 @@ export class RedisCircuitBreaker {
           return value;
         },
         (error: unknown) =>
-          this.policy.execute(() => Promise.reject(error)).then(
-            () => Promise.reject(error),
-            () => Promise.reject(error),
-          ),
+          this.policy
+            .execute(() => Promise.reject(error))
+            .then(
+              () => Promise.reject(error),
+              () => Promise.reject(error),
+            ),
       );
     }
     // cockatiel parks calls behind the half-open probe; a read must not wait on a dead Redis.

@@ -27,11 +27,15 @@ describe('pending invalidations outlive the process that made them', () => {
   /** Every name read until Redis serves the user again. */
   async function namesUntilRedisServes(h: CacheHarness, id: number): Promise<string[]> {
     const names: string[] = [];
-    await waitFor('served from Redis again', async () => {
-      const r = await h.cache.get(id);
-      names.push(r.user.name);
-      return r.source === 'redis';
-    }, 20_000);
+    await waitFor(
+      'served from Redis again',
+      async () => {
+        const r = await h.cache.get(id);
+        names.push(r.user.name);
+        return r.source === 'redis';
+      },
+      20_000,
+    );
     return names;
   }
 

@@ -41,7 +41,8 @@ describe('UserCacheService when Redis or the database fails', () => {
       .map((f) => fs.readFileSync(path.join(f.parentPath, f.name), 'latin1'))
       .join('');
 
-  const servedFromRedis = (id: number) => waitFor(`user ${id} served from Redis`, async () => (await h.cache.get(id)).source === 'redis', 20_000);
+  const servedFromRedis = (id: number) =>
+    waitFor(`user ${id} served from Redis`, async () => (await h.cache.get(id)).source === 'redis', 20_000);
 
   async function cachedUser(name: string) {
     const u = await h.cache.create({ name, email: `${name.toLowerCase().replace(/\W/g, '')}@example.test` });
@@ -71,34 +72,45 @@ describe('UserCacheService when Redis or the database fails', () => {
     const after = h.cache.stats().breaker;
     expect(after.state).toBe('closed');
     // The connection's "ready" closes the breaker at once instead of waiting for the next probe.
-    expect(after.transitions.slice(-2).map((t) => `${t.to}:${t.reason}`)).toEqual([expect.stringMatching(/^open:/), 'closed:Redis connection ready again']);
+    expect(after.transitions.slice(-2).map((t) => `${t.to}:${t.reason}`)).toEqual([
+      expect.stringMatching(/^open:/),
+      'closed:Redis connection ready again',
+    ]);
     expect(after.transitions.find((t) => t.to === 'open')?.reason).toMatch(/consecutive failures|failure rate/);
   }, 60_000);
 
   it.each([
     ['the write times out', false],
     ['the breaker is already open', true],
-  ])('SIGSTOP (%s): a write while Redis is paused is never read back stale, not even by the first read after SIGCONT', async (_, openFirst) => {
-    const u = await cachedUser(`Paused Before ${openFirst}`);
-    redisServer.pause();
-    try {
-      if (openFirst) await waitFor('breaker open', async () => (await h.cache.get(u.id)) && h.cache.breaker.state === 'open', 15_000);
-      const updated = await h.cache.update(u.id, { name: 'Paused After' });
-      expect(updated.name).toBe('Paused After');
-      expect(h.cache.stats().pendingInvalidations).toBeGreaterThanOrEqual(1);
-    } finally {
-      redisServer.unpause();
-    }
-    const names: string[] = [];
-    await waitFor('served from Redis again', async () => {
-      const r = await h.cache.get(u.id);
-      names.push(r.user.name);
-      return r.source === 'redis';
-    }, 20_000);
-    expect(names.length).toBeGreaterThan(0);
-    expect(names.every((n) => n === 'Paused After')).toBe(true);
-    expect(h.cache.stats().pendingInvalidations).toBe(0);
-  }, 60_000);
+  ])(
+    'SIGSTOP (%s): a write while Redis is paused is never read back stale, not even by the first read after SIGCONT',
+    async (_, openFirst) => {
+      const u = await cachedUser(`Paused Before ${openFirst}`);
+      redisServer.pause();
+      try {
+        if (openFirst) await waitFor('breaker open', async () => (await h.cache.get(u.id)) && h.cache.breaker.state === 'open', 15_000);
+        const updated = await h.cache.update(u.id, { name: 'Paused After' });
+        expect(updated.name).toBe('Paused After');
+        expect(h.cache.stats().pendingInvalidations).toBeGreaterThanOrEqual(1);
+      } finally {
+        redisServer.unpause();
+      }
+      const names: string[] = [];
+      await waitFor(
+        'served from Redis again',
+        async () => {
+          const r = await h.cache.get(u.id);
+          names.push(r.user.name);
+          return r.source === 'redis';
+        },
+        20_000,
+      );
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.every((n) => n === 'Paused After')).toBe(true);
+      expect(h.cache.stats().pendingInvalidations).toBe(0);
+    },
+    60_000,
+  );
 
   it('SIGKILL: Redis comes back with the old value on disk, and it is still never served', async () => {
     const u = await cachedUser('Killed Before');
@@ -110,11 +122,15 @@ describe('UserCacheService when Redis or the database fails', () => {
     expect(appendOnlyData()).toContain('Killed Before');
     await redisServer.start();
     const names: string[] = [];
-    await waitFor('served from Redis again', async () => {
-      const r = await h.cache.get(u.id);
-      names.push(r.user.name);
-      return r.source === 'redis';
-    }, 20_000);
+    await waitFor(
+      'served from Redis again',
+      async () => {
+        const r = await h.cache.get(u.id);
+        names.push(r.user.name);
+        return r.source === 'redis';
+      },
+      20_000,
+    );
     expect(names.every((n) => n === 'Killed After')).toBe(true);
   }, 60_000);
 

@@ -108,7 +108,11 @@ describe.each(['sqlite', 'mysql'] as const)('UserCacheService over a real redis-
     await h.cache.get(u.id);
     await rejectionOf(h.cache.get(9_999_999));
     h.cache.events.off('read', listener);
-    expect(seen.map((o) => [o.source, o.ok])).toEqual([['mysql', true], ['redis', true], ['mysql', true]]);
+    expect(seen.map((o) => [o.source, o.ok])).toEqual([
+      ['mysql', true],
+      ['redis', true],
+      ['mysql', true],
+    ]);
   });
 
   it('warms 10 000 users with pipelined SETs, then clears every key with SCAN + UNLINK', async () => {
@@ -158,7 +162,11 @@ describe('UserCacheService with redis.caching.warmOnBoot', () => {
       await seedUsers(seeding.app.get(getDataSourceToken()), { count: 500 });
       await seeding.close();
 
-      const h = await startCacheHarness({ redisPort: redisServer.port, mysql: db, overrides: { redis: { caching: { warmOnBoot: true } } } });
+      const h = await startCacheHarness({
+        redisPort: redisServer.port,
+        mysql: db,
+        overrides: { redis: { caching: { warmOnBoot: true } } },
+      });
       try {
         // Every user key plus every email mapping.
         await waitFor('warmed at boot', async () => (await admin.dbsize()) >= 1000, 20_000);

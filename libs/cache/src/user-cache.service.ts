@@ -224,7 +224,8 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
       const { user, source } = await lookup;
       const durationMs = Math.round((performance.now() - started) * 100) / 100;
       this.emitRead({ source, durationMs, ok: true });
-      if (!user) throw typeof wanted === 'number' ? userNotFound(wanted) : new AppError(ERROR_CODES.USER_NOT_FOUND, `No user with email ${wanted}`);
+      if (!user)
+        throw typeof wanted === 'number' ? userNotFound(wanted) : new AppError(ERROR_CODES.USER_NOT_FOUND, `No user with email ${wanted}`);
       return { user, source, durationMs };
     } catch (e) {
       if (!(e instanceof AppError && e.statusCode === 404)) {
@@ -336,7 +337,8 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
     try {
       const marks = await this.log.list();
       this.pending.restore(marks);
-      if (marks.length > 0) this.logger.log(`${marks.length} key(s) marked pending in the database; reads bypass Redis for them until they are deleted there`);
+      if (marks.length > 0)
+        this.logger.log(`${marks.length} key(s) marked pending in the database; reads bypass Redis for them until they are deleted there`);
       return true;
     } catch (e) {
       this.logger.warn(`Could not read pending invalidations from the database (${errorMessage(e)}); Redis serves meanwhile`);
@@ -423,7 +425,9 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
     let cursor = '0';
     let deleted = 0;
     do {
-      const [nextCursor, keys] = await this.orRedisUnavailable(() => this.viaRedis((c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT)));
+      const [nextCursor, keys] = await this.orRedisUnavailable(() =>
+        this.viaRedis((c) => c.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT)),
+      );
       cursor = nextCursor;
       if (keys.length > 0) deleted += await this.orRedisUnavailable(() => this.viaRedis((c) => c.unlink(...keys)));
     } while (cursor !== '0');

@@ -12,7 +12,15 @@ describe('ChaosAccess', () => {
     const access = new ChaosAccess(config('s3cret-token', '127.0.0.1'));
     expect(() => access.check('Bearer s3cret-token')).not.toThrow();
     expect(() => access.check('bearer s3cret-token')).not.toThrow();
-    for (const header of [undefined, '', 's3cret-token', 'Bearer', 'Bearer s3cret-tokeN', 'Bearer s3cret-token2', 'Basic czNjcmV0LXRva2Vu']) {
+    for (const header of [
+      undefined,
+      '',
+      's3cret-token',
+      'Bearer',
+      'Bearer s3cret-tokeN',
+      'Bearer s3cret-token2',
+      'Basic czNjcmV0LXRva2Vu',
+    ]) {
       expect(() => access.check(header)).toThrow(expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED' }));
     }
   });
@@ -20,7 +28,9 @@ describe('ChaosAccess', () => {
   it('without a token and with an external Redis every route is a 403 saying how to enable it', () => {
     const access = new ChaosAccess(config(null, '127.0.0.1'));
     expect(access.enabled).toBe(false);
-    expect(() => access.check('Bearer anything')).toThrow(expect.objectContaining({ statusCode: 403, code: 'CHAOS_DISABLED', message: expect.stringContaining('CHAOS_TOKEN') }));
+    expect(() => access.check('Bearer anything')).toThrow(
+      expect.objectContaining({ statusCode: 403, code: 'CHAOS_DISABLED', message: expect.stringContaining('CHAOS_TOKEN') }),
+    );
   });
 
   it('in the embedded default it generates a token and logs it once, at boot; a configured token is never logged', () => {

@@ -11,7 +11,11 @@ const bool = z.preprocess((v) => {
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 const port = int(0, 65535);
 const ms = int(1);
-const nullableString = z.string().min(1).nullish().transform((v) => v ?? null);
+const nullableString = z
+  .string()
+  .min(1)
+  .nullish()
+  .transform((v) => v ?? null);
 
 export const configSchema = z.object({
   port,

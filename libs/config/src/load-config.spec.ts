@@ -17,7 +17,17 @@ describe('loadConfig', () => {
 
   it('applies the seed environment names', () => {
     const c = loadConfig({
-      env: { REDIS_HOST: 'cache', REDIS_PORT: '6380', REDIS_MAX_RETRIES: '3', MYSQL_HOST: 'db', MYSQL_DATABASE: 'app', MYSQL_USER: 'u', MYSQL_PASSWORD: 'p', PORT: '9000', REDIS_TLS: 'true' },
+      env: {
+        REDIS_HOST: 'cache',
+        REDIS_PORT: '6380',
+        REDIS_MAX_RETRIES: '3',
+        MYSQL_HOST: 'db',
+        MYSQL_DATABASE: 'app',
+        MYSQL_USER: 'u',
+        MYSQL_PASSWORD: 'p',
+        PORT: '9000',
+        REDIS_TLS: 'true',
+      },
     });
     expect(c).toMatchObject({ port: 9000, redisMode: 'external', databaseDriver: 'mysql' });
     expect(c.redis).toMatchObject({ host: 'cache', port: 6380, tls: { enabled: true } });
@@ -51,6 +61,8 @@ describe('loadConfig', () => {
   });
 
   it('names a missing TLS CA file', () => {
-    expect(() => loadConfig({ env: { REDIS_HOST: 'x', REDIS_TLS: '1', REDIS_TLS_CA_FILE: '/nonexistent/ca.pem' } })).toThrow(/caFile: file not found/);
+    expect(() => loadConfig({ env: { REDIS_HOST: 'x', REDIS_TLS: '1', REDIS_TLS_CA_FILE: '/nonexistent/ca.pem' } })).toThrow(
+      /caFile: file not found/,
+    );
   });
 });

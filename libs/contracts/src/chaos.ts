@@ -93,7 +93,17 @@ export interface FaultProxyStats {
 
 // ---- scenarios and run reports -------------------------------------------------------------
 
-export const SCENARIO_NAMES = ['crash', 'stop-start', 'restart', 'pause', 'auth-failure', 'partition', 'latency', 'mysql-outage', 'both-down'] as const;
+export const SCENARIO_NAMES = [
+  'crash',
+  'stop-start',
+  'restart',
+  'pause',
+  'auth-failure',
+  'partition',
+  'latency',
+  'mysql-outage',
+  'both-down',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Every scenario names its target by id, as GET /api/chaos/targets lists it ("process:redis-6390", "docker:<id>"). */

@@ -25,9 +25,7 @@ export interface HelloData {
 }
 
 export type ChaosRunEvent =
-  | { kind: 'started'; run: ChaosRun }
-  | { kind: 'timeline'; runId: string; event: TimelineEvent }
-  | { kind: 'ended'; run: ChaosRun };
+  { kind: 'started'; run: ChaosRun } | { kind: 'timeline'; runId: string; event: TimelineEvent } | { kind: 'ended'; run: ChaosRun };
 
 export type LoadTestEvent = { kind: 'progress'; run: LoadTestRun } | { kind: 'ended'; run: LoadTestRun };
 

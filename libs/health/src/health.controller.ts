@@ -18,7 +18,9 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness: the process serves HTTP (the Docker healthcheck); checks no dependency' })
   live() {
-    return this.health.check([() => this.indicators.check('process').up({ pid: process.pid, uptimeSeconds: Math.round(process.uptime()) })]);
+    return this.health.check([
+      () => this.indicators.check('process').up({ pid: process.pid, uptimeSeconds: Math.round(process.uptime()) }),
+    ]);
   }
 
   @Get('ready')

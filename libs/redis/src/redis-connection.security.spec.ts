@@ -12,10 +12,40 @@ function makeCertificates(): { dir: string; ca: string; cert: string; key: strin
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-tls-'));
   const f = (name: string) => path.join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '1', '-subj', '/CN=rrl-test-ca');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.crt'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=rrl-test-ca',
+  );
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost');
   fs.writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.crt'), '-days', '1', '-extfile', f('san.ext'));
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('server.crt'),
+    '-days',
+    '1',
+    '-extfile',
+    f('san.ext'),
+  );
   return { dir, ca: f('ca.crt'), cert: f('server.crt'), key: f('server.key') };
 }
 
@@ -87,7 +117,20 @@ describe('RedisConnectionService credentials and TLS', () => {
     beforeAll(async () => {
       certs = makeCertificates();
       port = await freePort();
-      const tlsArgs = ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no'];
+      const tlsArgs = [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        certs.cert,
+        '--tls-key-file',
+        certs.key,
+        '--tls-ca-cert-file',
+        certs.ca,
+        '--tls-auth-clients',
+        'no',
+      ];
       servers.push(await RedisServerProcess.start({ port, extraArgs: tlsArgs }));
     });
 
@@ -102,7 +145,9 @@ describe('RedisConnectionService credentials and TLS', () => {
     });
 
     it('connects with a rediss:// URL', async () => {
-      const service = startService(testRedisConfig(port, { url: `rediss://127.0.0.1:${port}/0`, tls: { enabled: false, caFile: certs.ca } }));
+      const service = startService(
+        testRedisConfig(port, { url: `rediss://127.0.0.1:${port}/0`, tls: { enabled: false, caFile: certs.ca } }),
+      );
       await waitForState(service, 'ready');
       expect(await service.client.ping()).toBe('PONG');
     });

@@ -4,7 +4,13 @@ import { type AppConfig, InjectAppConfig } from '@rrl/config';
 import type { RedisConnectionState, RedisErrorKind, RedisResetResult, RedisStateTransition, RedisStatus } from '@rrl/contracts';
 import type Redis from 'ioredis';
 import { backoffDelay } from './backoff';
-import { buildRedisOptions, createIoRedisClient, describeRedisEndpoint, type RedisClientFactory, redisSecrets } from './redis-client.factory';
+import {
+  buildRedisOptions,
+  createIoRedisClient,
+  describeRedisEndpoint,
+  type RedisClientFactory,
+  redisSecrets,
+} from './redis-client.factory';
 import { errorMessage } from '@rrl/contracts';
 import { classifyRedisError, HeartbeatTimeoutError, redactSecrets } from './redis-errors';
 import { RedisHeartbeat } from './redis-heartbeat';
@@ -153,7 +159,9 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
 
   /** Timer-driven check: a failure here is logged, never an unhandled rejection. */
   private checkStuck(): void {
-    this.forceResetIfStuck().catch((err: unknown) => this.logger.error(`stuck-retry check failed: ${redactSecrets(errorMessage(err), this.secrets)}`));
+    this.forceResetIfStuck().catch((err: unknown) =>
+      this.logger.error(`stuck-retry check failed: ${redactSecrets(errorMessage(err), this.secrets)}`),
+    );
   }
 
   private replaceClient(reason: string): RedisResetResult {
@@ -190,15 +198,33 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
 
   private buildClient(): Redis {
     const client = this.createClient(buildRedisOptions(this.config, { retryStrategy: () => this.nextRetryDelay() }));
-    const mine = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
-      if (client === this.current && !this.stopping) fn(...args);
-    };
+    const mine =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        if (client === this.current && !this.stopping) fn(...args);
+      };
     // Every client gets an error listener: without one ioredis prints each failure to stderr.
-    client.on('error', mine((err: unknown) => this.onClientError(err)));
-    client.on('ready', mine(() => this.onClientReady()));
-    client.on('reconnecting', mine((delayMs: number) => this.onClientReconnecting(delayMs)));
-    client.on('end', mine(() => this.onClientEnd()));
-    for (const event of ['connecting', 'connect', 'close'] as const) client.on(event, mine(() => this.markProgress()));
+    client.on(
+      'error',
+      mine((err: unknown) => this.onClientError(err)),
+    );
+    client.on(
+      'ready',
+      mine(() => this.onClientReady()),
+    );
+    client.on(
+      'reconnecting',
+      mine((delayMs: number) => this.onClientReconnecting(delayMs)),
+    );
+    client.on(
+      'end',
+      mine(() => this.onClientEnd()),
+    );
+    for (const event of ['connecting', 'connect', 'close'] as const)
+      client.on(
+        event,
+        mine(() => this.markProgress()),
+      );
     this.clientAttempts = 0;
     this.pendingError = null;
     this.markProgress();

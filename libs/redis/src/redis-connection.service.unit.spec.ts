@@ -145,7 +145,11 @@ describe('RedisConnectionService (fake client, fake timers)', () => {
     expect(first.listenerCount('ready')).toBe(0);
     expect(first.listenerCount('error')).toBe(1);
     expect(latest().connect).toHaveBeenCalled();
-    expect(service.history().at(-1)).toMatchObject({ to: 'reconnecting', errorKind: 'stuck-reset', message: expect.stringMatching(/^stuck: 3 reconnect attempts/) });
+    expect(service.history().at(-1)).toMatchObject({
+      to: 'reconnecting',
+      errorKind: 'stuck-reset',
+      message: expect.stringMatching(/^stuck: 3 reconnect attempts/),
+    });
     expect(service.isStuckInRetry()).toBe(false);
 
     // Late events from the discarded client no longer reach the service.
@@ -177,7 +181,10 @@ describe('RedisConnectionService (fake client, fake timers)', () => {
     expect(service.state).toBe('reconnecting');
     await jest.advanceTimersByTimeAsync(130);
     expect(clients).toHaveLength(2);
-    expect(service.history().at(-1)).toMatchObject({ errorKind: 'stuck-reset', message: expect.stringMatching(/ended without scheduling/) });
+    expect(service.history().at(-1)).toMatchObject({
+      errorKind: 'stuck-reset',
+      message: expect.stringMatching(/ended without scheduling/),
+    });
   });
 
   it('resets on request even when ready, and reports the result', async () => {
@@ -185,7 +192,11 @@ describe('RedisConnectionService (fake client, fake timers)', () => {
     service.start();
     latest().ready();
     const result = await service.forceReset('POST /api/redis/reset');
-    expect(result).toMatchObject({ reset: true, reason: 'POST /api/redis/reset', status: { state: 'reconnecting', stats: { forcedResets: 1 } } });
+    expect(result).toMatchObject({
+      reset: true,
+      reason: 'POST /api/redis/reset',
+      status: { state: 'reconnecting', stats: { forcedResets: 1 } },
+    });
     expect(await service.forceResetIfStuck()).toBe(false);
   });
 

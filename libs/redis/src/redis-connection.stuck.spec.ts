@@ -30,7 +30,9 @@ describe('RedisConnectionService stuck-retry reset against a real redis-server',
     expect(await service.client.ping()).toBe('PONG');
     // Only the fresh client is connected; the discarded one never tried again.
     await new Promise((r) => setTimeout(r, 600));
-    const clients = String(await service.client.client('LIST')).trim().split('\n');
+    const clients = String(await service.client.client('LIST'))
+      .trim()
+      .split('\n');
     expect(clients).toHaveLength(1);
     expect(oldClientAttempts).not.toHaveBeenCalled();
     expect(service.status().stats).toMatchObject({ forcedResets: 1, successfulReconnects: 1 });

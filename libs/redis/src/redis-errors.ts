@@ -28,7 +28,14 @@ const CODE_KINDS: Record<string, RedisErrorKind> = {
 };
 
 /** Redis reply prefixes and texts that mean the credentials are wrong or lack permission. */
-const AUTH_PATTERNS = [/^NOAUTH\b/, /^WRONGPASS\b/, /^NOPERM\b/, /AUTH .*called without any password configured/i, /invalid password/i, /invalid username-password pair/i];
+const AUTH_PATTERNS = [
+  /^NOAUTH\b/,
+  /^WRONGPASS\b/,
+  /^NOPERM\b/,
+  /AUTH .*called without any password configured/i,
+  /invalid password/i,
+  /invalid username-password pair/i,
+];
 const TLS_PATTERNS = [/\bSSL\b/, /\bTLS\b/, /certificate/i, /wrong version number/i];
 
 interface ErrorLike {

@@ -18,7 +18,13 @@ describe('RedisStateMachine', () => {
     machine.begin();
     machine.ready();
     expect(path()).toEqual(['idle>connecting', 'connecting>ready']);
-    expect(machine.stats()).toMatchObject({ attempts: 0, successfulReconnects: 0, reconnectSuccessRate: 1, currentOutageMs: null, lastReadyAt: '2026-01-01T00:00:00.000Z' });
+    expect(machine.stats()).toMatchObject({
+      attempts: 0,
+      successfulReconnects: 0,
+      reconnectSuccessRate: 1,
+      currentOutageMs: null,
+      lastReadyAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 
   it('emits one transition per state change, not per retry, and measures the outage', () => {
@@ -38,7 +44,13 @@ describe('RedisStateMachine', () => {
     expect(seen[2]).toMatchObject({ attempt: 1, errorKind: 'closed', at: '2026-01-01T00:00:01.000Z' });
     expect(seen[3]).toMatchObject({ attempt: 3 });
     expect(machine.attempt).toBe(0);
-    expect(machine.stats()).toMatchObject({ attempts: 3, successfulReconnects: 1, reconnectSuccessRate: 1, currentOutageMs: null, lastRecoveryMs: 1200 });
+    expect(machine.stats()).toMatchObject({
+      attempts: 3,
+      successfulReconnects: 1,
+      reconnectSuccessRate: 1,
+      currentOutageMs: null,
+      lastRecoveryMs: 1200,
+    });
   });
 
   it('moves to auth-failed on an auth error and back to reconnecting when the error changes', () => {
@@ -55,7 +67,12 @@ describe('RedisStateMachine', () => {
     machine.begin();
     machine.retryScheduled({ errorKind: 'refused', message: 'x' });
     machine.forcedReset('stuck: 50 attempts');
-    expect(seen.at(-1)).toMatchObject({ from: 'reconnecting', to: 'reconnecting', errorKind: 'stuck-reset', message: 'stuck: 50 attempts' });
+    expect(seen.at(-1)).toMatchObject({
+      from: 'reconnecting',
+      to: 'reconnecting',
+      errorKind: 'stuck-reset',
+      message: 'stuck: 50 attempts',
+    });
     expect(machine.stats().forcedResets).toBe(1);
   });
 

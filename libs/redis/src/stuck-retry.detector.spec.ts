@@ -2,7 +2,14 @@ import { type StuckRetryInput, StuckRetryDetector } from './stuck-retry.detector
 
 describe('StuckRetryDetector', () => {
   const detector = new StuckRetryDetector({ threshold: 50, stallMs: 10_000 });
-  const input = (over: Partial<StuckRetryInput>): StuckRetryInput => ({ state: 'reconnecting', clientAttempts: 3, clientStatus: 'reconnecting', lastProgressAt: 0, now: 1000, ...over });
+  const input = (over: Partial<StuckRetryInput>): StuckRetryInput => ({
+    state: 'reconnecting',
+    clientAttempts: 3,
+    clientStatus: 'reconnecting',
+    lastProgressAt: 0,
+    now: 1000,
+    ...over,
+  });
 
   it('is not stuck while retrying normally', () => {
     expect(detector.reason(input({}))).toBeNull();

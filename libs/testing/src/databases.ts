@@ -14,7 +14,9 @@ export interface TestDatabase {
  * A fresh, uniquely named database on a MariaDB/MySQL server (by default the machine's shared
  * one on 127.0.0.1:3306, which tests must never stop or reconfigure). Dropped by drop().
  */
-export async function createTestDatabase(server: { host?: string; port?: number; user?: string; password?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  server: { host?: string; port?: number; user?: string; password?: string } = {},
+): Promise<TestDatabase> {
   const host = server.host ?? '127.0.0.1';
   const port = server.port ?? 3306;
   const user = server.user ?? 'root';

@@ -117,7 +117,8 @@ export async function waitForRedisPort(host: string, port: number, timeoutMs = 1
       s.on('close', () => resolve(data));
     });
     if (/^(\+PONG|-NOAUTH)/.test(reply)) return;
-    if (Date.now() > deadline) throw new Error(`redis on ${host}:${port} not ready after ${timeoutMs} ms (last reply: ${JSON.stringify(reply)})`);
+    if (Date.now() > deadline)
+      throw new Error(`redis on ${host}:${port} not ready after ${timeoutMs} ms (last reply: ${JSON.stringify(reply)})`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

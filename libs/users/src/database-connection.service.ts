@@ -83,7 +83,9 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
     if (this.isConnected()) return;
     const connected = new Promise<void>((resolve) => this.events.once('connected', resolve));
     await withTimeout(connected, timeoutMs).catch((e: unknown) => {
-      throw e instanceof QueryTimeoutError ? new Error(`database not connected after ${timeoutMs} ms: ${this.lastError ?? 'no attempt yet'}`) : e;
+      throw e instanceof QueryTimeoutError
+        ? new Error(`database not connected after ${timeoutMs} ms: ${this.lastError ?? 'no attempt yet'}`)
+        : e;
     });
   }
 
@@ -94,7 +96,9 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
    */
   async run<T>(query: () => Promise<T>, timeoutMs: number): Promise<T> {
     if (!this.isConnected()) {
-      throw databaseUnavailable(`not connected yet (${this.attempts} attempt(s)${this.lastError ? `, last error: ${this.lastError}` : ''})`);
+      throw databaseUnavailable(
+        `not connected yet (${this.attempts} attempt(s)${this.lastError ? `, last error: ${this.lastError}` : ''})`,
+      );
     }
     try {
       return await withTimeout(query(), timeoutMs);
@@ -168,7 +172,10 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
     const conn = await mysql.createConnection({ host: host ?? '127.0.0.1', port, user, password, connectTimeout });
     try {
       const name = database.replace(/`/g, '``');
-      await conn.query({ sql: `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, timeout: connectTimeout });
+      await conn.query({
+        sql: `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+        timeout: connectTimeout,
+      });
     } finally {
       conn.destroy();
     }

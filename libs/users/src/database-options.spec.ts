@@ -10,7 +10,12 @@ describe('buildDataSourceOptions', () => {
     const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-users-')), 'nested', 'data');
     const config = loadConfig({ env: {}, overrides: { dataDir, sqlite: { file: 'lab.sqlite' } } });
     const options = buildDataSourceOptions(config);
-    expect(options).toMatchObject({ type: 'better-sqlite3', database: path.join(dataDir, 'lab.sqlite'), synchronize: false, migrationsRun: true });
+    expect(options).toMatchObject({
+      type: 'better-sqlite3',
+      database: path.join(dataDir, 'lab.sqlite'),
+      synchronize: false,
+      migrationsRun: true,
+    });
     expect(fs.existsSync(dataDir)).toBe(true);
     const ds = await new DataSource(options).initialize();
     try {
@@ -22,7 +27,21 @@ describe('buildDataSourceOptions', () => {
   });
 
   it('maps the mysql section to mysql2 options with the connect and query timeouts', () => {
-    const config = loadConfig({ env: {}, overrides: { mysql: { host: 'db.internal', port: 3307, database: 'lab', user: 'app', password: 's3cret', connectTimeout: 1500, queryTimeout: 900, poolSize: 4 } } });
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        mysql: {
+          host: 'db.internal',
+          port: 3307,
+          database: 'lab',
+          user: 'app',
+          password: 's3cret',
+          connectTimeout: 1500,
+          queryTimeout: 900,
+          poolSize: 4,
+        },
+      },
+    });
     expect(config.databaseDriver).toBe('mysql');
     expect(buildDataSourceOptions(config)).toMatchObject({
       type: 'mysql',

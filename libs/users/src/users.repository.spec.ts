@@ -49,7 +49,14 @@ describe.each<Driver>(['sqlite', 'mysql'])('UsersRepository on %s', (driver) => 
 
   it('creates a user with defaults and reads it back by id and email with ISO dates', async () => {
     const created = await users.create({ name: 'Ada Lovelace', email: 'ada@example.test' });
-    expect(created).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.test', company: null, city: null, country: null, active: true });
+    expect(created).toMatchObject({
+      name: 'Ada Lovelace',
+      email: 'ada@example.test',
+      company: null,
+      city: null,
+      country: null,
+      active: true,
+    });
     expect(new Date(created.createdAt).toISOString()).toBe(created.createdAt);
     expect(await users.findById(created.id)).toEqual(created);
     expect(await users.findByEmail('ada@example.test')).toEqual(created);
@@ -57,7 +64,10 @@ describe.each<Driver>(['sqlite', 'mysql'])('UsersRepository on %s', (driver) => 
 
   it('answers 409 EMAIL_TAKEN for a duplicate email, on create and on update', async () => {
     const other = await users.create({ name: 'Alan', email: 'alan@example.test' });
-    expect(await rejection(users.create({ name: 'Ada again', email: 'ada@example.test' }))).toMatchObject({ code: 'EMAIL_TAKEN', statusCode: 409 });
+    expect(await rejection(users.create({ name: 'Ada again', email: 'ada@example.test' }))).toMatchObject({
+      code: 'EMAIL_TAKEN',
+      statusCode: 409,
+    });
     expect(await rejection(users.update(other.id, { email: 'ada@example.test' }))).toMatchObject({ code: 'EMAIL_TAKEN', statusCode: 409 });
   });
 

@@ -49,7 +49,9 @@ export class UsersRepository {
   }
 
   async findPage(page: number, pageSize: number): Promise<Page<UserDto>> {
-    const [rows, total] = await this.run(() => this.users.findAndCount({ order: { id: 'ASC' }, skip: (page - 1) * pageSize, take: pageSize }));
+    const [rows, total] = await this.run(() =>
+      this.users.findAndCount({ order: { id: 'ASC' }, skip: (page - 1) * pageSize, take: pageSize }),
+    );
     return { items: rows.map(toUserDto), page, pageSize, total };
   }
 
@@ -97,7 +99,10 @@ export class UsersRepository {
     try {
       return await this.connection.run(query, this.config.mysql.queryTimeout);
     } catch (e) {
-      throw toDatabaseError(e, () => new AppError(ERROR_CODES.EMAIL_TAKEN, email ? `Email ${email} is already taken` : 'Email is already taken'));
+      throw toDatabaseError(
+        e,
+        () => new AppError(ERROR_CODES.EMAIL_TAKEN, email ? `Email ${email} is already taken` : 'Email is already taken'),
+      );
     }
   }
 }

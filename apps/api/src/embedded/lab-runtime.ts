@@ -34,7 +34,10 @@ async function startManagedRedis(config: AppConfig, logger: Logger): Promise<{ c
   try {
     const dir = path.resolve(config.dataDir, 'redis');
     const proc = await RedisServerProcess.start({ dir, pidFile: path.join(dir, 'managed-redis.pid.json') });
-    if (proc.reapedPid !== null) logger.warn(`Stopped a managed redis-server that an earlier run left behind when it died without shutting down: pid ${proc.reapedPid}`);
+    if (proc.reapedPid !== null)
+      logger.warn(
+        `Stopped a managed redis-server that an earlier run left behind when it died without shutting down: pid ${proc.reapedPid}`,
+      );
     logger.log(`No Redis configured: started a managed redis-server (pid ${proc.pid}) on 127.0.0.1:${proc.port}; it stops with the API.`);
     return { config: { ...config, redis: { ...config.redis, host: '127.0.0.1', port: proc.port } }, process: proc };
   } catch (e) {

@@ -21,7 +21,10 @@ interface FastifyError {
   message: string;
 }
 const isFastifyError = (e: unknown): e is FastifyError =>
-  typeof e === 'object' && e !== null && typeof (e as FastifyError).statusCode === 'number' && String((e as FastifyError).code ?? '').startsWith('FST_');
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as FastifyError).statusCode === 'number' &&
+  String((e as FastifyError).code ?? '').startsWith('FST_');
 
 /** Terminus's failed-check report: { status: 'error', info, error, details }. */
 interface HealthReport {
@@ -54,7 +57,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception);
     // The request line for failures (see logger.ts): one line, no body, no headers.
     const line = `${method} ${url} -> ${body.statusCode} ${body.code}: ${body.message}`;
-    if (body.statusCode >= 500) this.logger.error(exception instanceof AppError ? line : `${line} ${exception instanceof Error ? (exception.stack ?? '') : String(exception)}`);
+    if (body.statusCode >= 500)
+      this.logger.error(
+        exception instanceof AppError ? line : `${line} ${exception instanceof Error ? (exception.stack ?? '') : String(exception)}`,
+      );
     else this.logger.warn(line);
     const reply = http.getResponse<FastifyReply>();
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);

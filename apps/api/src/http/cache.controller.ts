@@ -7,13 +7,23 @@ import { ApiErrorResponses } from './api-error.dto';
 
 export class WarmRequestDto implements WarmRequest {
   @ApiPropertyOptional({ minimum: 1, description: 'First id to load (default: the first user)' })
-  @IsOptional() @IsInt() @Min(1) fromId?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  fromId?: number;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Last id to load (default: the last user)' })
-  @IsOptional() @IsInt() @Min(1) toId?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  toId?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, description: 'Users per pipelined batch (default redis.caching.warmBatchSize)' })
-  @IsOptional() @IsInt() @Min(1) @Max(10_000) batchSize?: number;
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  batchSize?: number;
 }
 
 class WarmResultDto implements WarmResult {

@@ -14,7 +14,8 @@ export class ChaosAuthGuard implements CanActivate {
       this.access.check(http.getRequest<FastifyRequest>().headers.authorization);
       return true;
     } catch (e) {
-      if (e instanceof AppError && e.statusCode === 401) void http.getResponse<FastifyReply>().header('www-authenticate', 'Bearer realm="chaos"');
+      if (e instanceof AppError && e.statusCode === 401)
+        void http.getResponse<FastifyReply>().header('www-authenticate', 'Bearer realm="chaos"');
       throw e;
     }
   }

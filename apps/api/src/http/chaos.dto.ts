@@ -50,7 +50,12 @@ export class ChaosTargetsDto {
   @ApiProperty({ type: [ChaosTargetDto] }) targets!: ChaosTargetDto[];
   @ApiProperty({ type: [DriverStatusDto], description: 'A driver that cannot be reached (no Docker engine) is listed with its error' })
   drivers!: DriverStatusDto[];
-  @ApiPropertyOptional({ type: 'object', nullable: true, additionalProperties: true, description: 'Fault proxy statistics, null when disabled' })
+  @ApiPropertyOptional({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'Fault proxy statistics, null when disabled',
+  })
   proxy!: unknown;
 }
 
@@ -67,7 +72,12 @@ export class TargetLogsDto {
 
 export class LogsQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) tail = 100;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  tail = 100;
 }
 
 class TimelineEventDto implements TimelineEvent {
@@ -85,13 +95,15 @@ class RunMetricsDto implements RunMetrics {
   @ApiProperty({ example: { p50: 1.2, p99: 480, max: 510 } }) latencyMs!: RunMetrics['latencyMs'];
   @ApiProperty() reconnectAttempts!: number;
   @ApiProperty({ nullable: true, type: Number, description: 'action issued → first failure seen' }) timeToDetectMs!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'target back → first read served from Redis again' }) timeToRecoverMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'target back → first read served from Redis again' }) timeToRecoverMs!:
+    number | null;
 }
 
 export class ChaosRunDto implements ChaosRun {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: SCENARIO_NAMES }) scenario!: ScenarioName;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { target: 'process:redis-6390', downtimeMs: 5000 } }) params!: ChaosRun['params'];
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { target: 'process:redis-6390', downtimeMs: 5000 } })
+  params!: ChaosRun['params'];
   @ApiProperty({ type: [String] }) targets!: string[];
   @ApiProperty({ enum: CHAOS_RUN_STATUSES }) status!: ChaosRunStatus;
   @ApiProperty({ enum: ['injecting', 'holding', 'restoring', 'observing', 'done'] }) phase!: ChaosRunPhase;
@@ -105,7 +117,10 @@ export class ChaosRunDto implements ChaosRun {
 export class ScenarioInfoDto implements ScenarioInfo {
   @ApiProperty({ enum: SCENARIO_NAMES }) name!: ScenarioName;
   @ApiProperty() summary!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema of the request body' }) parameters!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema of the request body' }) parameters!: Record<
+    string,
+    unknown
+  >;
 }
 
 /** The request body of POST /api/chaos/scenarios/:name (validated per scenario by the runner). */
@@ -114,9 +129,17 @@ export const SCENARIO_BODY_SCHEMA = {
   required: ['target'],
   additionalProperties: false,
   properties: {
-    target: { type: 'string', example: 'process:redis-6390', description: 'A target id from GET /api/chaos/targets (the Redis one for both-down)' },
+    target: {
+      type: 'string',
+      example: 'process:redis-6390',
+      description: 'A target id from GET /api/chaos/targets (the Redis one for both-down)',
+    },
     downtimeMs: { type: 'integer', minimum: 0, description: 'crash, stop-start (default 5000), restart (default 45000)' },
-    durationMs: { type: 'integer', minimum: 1, description: 'pause, auth-failure, partition, latency, mysql-outage, both-down (default 10000)' },
+    durationMs: {
+      type: 'integer',
+      minimum: 1,
+      description: 'pause, auth-failure, partition, latency, mysql-outage, both-down (default 10000)',
+    },
     latencyMs: { type: 'integer', minimum: 0, description: 'latency (default 500)' },
     jitterMs: { type: 'integer', minimum: 0, description: 'latency (default 100, at most latencyMs)' },
     mysqlTarget: { type: 'string', description: 'both-down: the MySQL target id' },

@@ -5,7 +5,9 @@ import { IsEmail, MaxLength } from 'class-validator';
 
 export class EmailQueryDto {
   @ApiProperty({ example: 'user1@example.test' })
-  @IsEmail() @MaxLength(254) email!: string;
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
 }
 
 export class UserReadResultDto implements UserReadResult {

@@ -50,7 +50,9 @@ export class UsersController {
   @ApiErrorResponses(404, 409)
   update(@Param('id', idParamPipe) id: number, @Body() body: UpdateUserDto): Promise<UserDto> {
     if (Object.keys(body).length === 0) {
-      throw new AppError(ERROR_CODES.VALIDATION_FAILED, 'Request body must change at least one field', [{ field: '(body)', problems: ['empty'] }]);
+      throw new AppError(ERROR_CODES.VALIDATION_FAILED, 'Request body must change at least one field', [
+        { field: '(body)', problems: ['empty'] },
+      ]);
     }
     return this.cache.update(id, body);
   }

@@ -22,12 +22,17 @@ export async function read(lab: Lab, id: number): Promise<ReadOutcome> {
 export function readers(lab: Lab, ids: number[], concurrency = 6) {
   let stop = false;
   let i = 0;
-  const done = hammer(concurrency, () => read(lab, ids[i++ % ids.length]), () => stop);
+  const done = hammer(
+    concurrency,
+    () => read(lab, ids[i++ % ids.length]),
+    () => stop,
+  );
   return { stop: async () => ((stop = true), done) };
 }
 
 export async function createUsers(lab: Lab, n: number, tag: string): Promise<number[]> {
   const ids: number[] = [];
-  for (let i = 0; i < n; i++) ids.push((await lab.send<UserDto>('POST', '/api/users', { name: `${tag} ${i}`, email: `${tag}${i}@example.test` })).body.id);
+  for (let i = 0; i < n; i++)
+    ids.push((await lab.send<UserDto>('POST', '/api/users', { name: `${tag} ${i}`, email: `${tag}${i}@example.test` })).body.id);
   return ids;
 }

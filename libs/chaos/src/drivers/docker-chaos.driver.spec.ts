@@ -42,7 +42,13 @@ describe('DockerChaosDriver (real Docker engine)', () => {
   it('lists only containers labelled resilience-lab.chaos=true, with kind and endpoint', async () => {
     const targets = await driver.list();
     const mine = targets.find((t) => target.id.startsWith(t.id));
-    expect(mine).toMatchObject({ name: target.name, kind: 'redis', driver: 'docker', state: 'running', endpoint: { host: '127.0.0.1', port: target.port } });
+    expect(mine).toMatchObject({
+      name: target.name,
+      kind: 'redis',
+      driver: 'docker',
+      state: 'running',
+      endpoint: { host: '127.0.0.1', port: target.port },
+    });
     expect(targets.some((t) => unlabelled.id.startsWith(t.id))).toBe(false);
   });
 
@@ -203,7 +209,10 @@ describe('DockerChaosDriver (real Docker engine)', () => {
       setTimeout(() => console.log('lines:' + n), 2500);
     `;
     const t0 = Date.now();
-    const { stdout } = await exec(process.execPath, ['-r', 'esbuild-register', '--conditions=@rrl/source', '-e', script], { cwd: repoRoot, timeout: 20_000 });
+    const { stdout } = await exec(process.execPath, ['-r', 'esbuild-register', '--conditions=@rrl/source', '-e', script], {
+      cwd: repoRoot,
+      timeout: 20_000,
+    });
     expect(Number(/lines:(\d+)/.exec(stdout)?.[1])).toBeGreaterThan(0);
     expect(Date.now() - t0).toBeLessThan(15_000);
   }, 30_000);

@@ -1,4 +1,12 @@
-import { AppError, ERROR_CODES, type ChaosTarget, type ChaosTargetKind, type ChaosTargetState, type LogLine, errorMessage } from '@rrl/contracts';
+import {
+  AppError,
+  ERROR_CODES,
+  type ChaosTarget,
+  type ChaosTargetKind,
+  type ChaosTargetState,
+  type LogLine,
+  errorMessage,
+} from '@rrl/contracts';
 import type Docker from 'dockerode';
 import { redisAdminCommand } from '../process';
 import { targetNotFound, notRunning, type ChaosDriver, type LogFollower, type NetworkChaos, type RedisAuthChaos } from './chaos-driver';
@@ -123,7 +131,10 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
 
   async logs(id: string, tail: number): Promise<LogLine[]> {
     const info = await this.require(id);
-    const body = await this.call(() => this.docker.getContainer(info.Id).logs({ follow: false, stdout: true, stderr: true, timestamps: true, tail }), id);
+    const body = await this.call(
+      () => this.docker.getContainer(info.Id).logs({ follow: false, stdout: true, stderr: true, timestamps: true, tail }),
+      id,
+    );
     const lines = await parseLogBuffer(this.docker.modem.demuxStream.bind(this.docker.modem), body as unknown as Buffer);
     return lines.slice(-tail).map(({ rawTs: _, ...l }) => l);
   }
@@ -180,7 +191,10 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
     const target = this.toTarget(info);
     if (target.state !== 'running') throw notRunning(target, 'change the password of');
     if (target.kind !== 'redis' || !target.endpoint) {
-      throw new AppError(ERROR_CODES.CONFLICT, `cannot change the password of '${target.name}': not a Redis container with a published port`);
+      throw new AppError(
+        ERROR_CODES.CONFLICT,
+        `cannot change the password of '${target.name}': not a Redis container with a published port`,
+      );
     }
     const live = this.livePasswords.get(info.Id);
     const current = live && live.startedAt === info.State.StartedAt ? live.password : configuredPassword(info);

@@ -5,11 +5,19 @@ import { dockerOptions } from './docker-client';
 describe('dockerOptions (chaos.docker config → dockerode)', () => {
   it('uses the socket path unless a host is set', () => {
     expect(dockerOptions({ socketPath: '/run/docker.sock' })).toMatchObject({ socketPath: '/run/docker.sock', host: undefined });
-    expect(dockerOptions({ socketPath: '/run/docker.sock', host: 'unix:///other.sock' })).toMatchObject({ socketPath: '/other.sock', host: undefined });
+    expect(dockerOptions({ socketPath: '/run/docker.sock', host: 'unix:///other.sock' })).toMatchObject({
+      socketPath: '/other.sock',
+      host: undefined,
+    });
   });
 
   it('maps DOCKER_HOST-style tcp and https addresses, default ports included', () => {
-    expect(dockerOptions({ host: 'tcp://10.0.0.5:2375' })).toMatchObject({ host: '10.0.0.5', port: '2375', protocol: 'http', socketPath: undefined });
+    expect(dockerOptions({ host: 'tcp://10.0.0.5:2375' })).toMatchObject({
+      host: '10.0.0.5',
+      port: '2375',
+      protocol: 'http',
+      socketPath: undefined,
+    });
     expect(dockerOptions({ host: 'dind:2376' })).toMatchObject({ host: 'dind', port: '2376', protocol: 'https' });
     expect(dockerOptions({ host: 'tcp://dind' })).toMatchObject({ host: 'dind', port: '2375', protocol: 'http' });
   });

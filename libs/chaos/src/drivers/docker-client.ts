@@ -31,5 +31,12 @@ export function dockerStatus(error: unknown): number | undefined {
 /** True when the engine itself could not be reached (no socket, refused, DNS). */
 export function isEngineUnreachable(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  return code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'ECONNRESET';
+  return (
+    code === 'ENOENT' ||
+    code === 'ECONNREFUSED' ||
+    code === 'EACCES' ||
+    code === 'ENOTFOUND' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ECONNRESET'
+  );
 }

@@ -65,7 +65,13 @@ export class DockerLogFollower implements LogFollower {
     if (this.closed) return;
     this.detach();
     const container = this.docker.getContainer(this.containerId);
-    const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: formatSince(this.resumeAt) as never })) as unknown as Readable;
+    const stream = (await container.logs({
+      follow: true,
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      since: formatSince(this.resumeAt) as never,
+    })) as unknown as Readable;
     if (this.closed) return void stream.destroy();
     this.detach(); // two start events in a row: the later attachment wins
     this.logStream = stream;

@@ -21,7 +21,15 @@ describe('ProcessChaosDriver (real redis-server processes)', () => {
 
   it('lists registered processes with their endpoint; unknown ids are 404', async () => {
     expect(await driver.list()).toEqual([
-      { id: `redis-${server.port}`, name: `redis-${server.port}`, kind: 'redis', driver: 'process', state: 'running', endpoint: { host: '127.0.0.1', port: server.port }, labels: {} },
+      {
+        id: `redis-${server.port}`,
+        name: `redis-${server.port}`,
+        kind: 'redis',
+        driver: 'process',
+        state: 'running',
+        endpoint: { host: '127.0.0.1', port: server.port },
+        labels: {},
+      },
     ]);
     await expect(driver.kill('redis-1')).rejects.toMatchObject({ statusCode: 404, code: 'TARGET_NOT_FOUND' });
   });

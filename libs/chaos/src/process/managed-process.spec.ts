@@ -27,7 +27,13 @@ describe('ManagedProcess (real redis-server)', () => {
   });
 
   it('reports a missing binary at once instead of waiting for the start timeout', async () => {
-    const missing = new ManagedProcess({ name: 'nothing', command: 'no-such-binary-rrl', args: [], readyLine: /ready/, startTimeoutMs: 10_000 });
+    const missing = new ManagedProcess({
+      name: 'nothing',
+      command: 'no-such-binary-rrl',
+      args: [],
+      readyLine: /ready/,
+      startTimeoutMs: 10_000,
+    });
     const started = Date.now();
     await expect(missing.start()).rejects.toMatchObject({ code: 'ENOENT' });
     expect(Date.now() - started).toBeLessThan(2000);

@@ -58,7 +58,14 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
       const onLog = (l: LogLine) => {
         if (readyLine.test(l.line)) done();
       };
-      const onExit = () => fail(new Error(`${this.options.name} exited during start: ${this.recentLogs(5).map((l) => l.line).join(' | ')}`));
+      const onExit = () =>
+        fail(
+          new Error(
+            `${this.options.name} exited during start: ${this.recentLogs(5)
+              .map((l) => l.line)
+              .join(' | ')}`,
+          ),
+        );
       // spawn reports a missing binary (ENOENT) through 'error', not 'exit'.
       const onError = (e: Error) => fail(e);
       const cleanup = () => {

@@ -27,8 +27,12 @@ describe('RedisServerProcess.setPassword (real redis-server)', () => {
   it('redisAdminCommand reports a refused command and changes nothing', async () => {
     const endpoint = { host: '127.0.0.1', port: server.port };
     await server.setPassword('pw-2');
-    await expect(redisAdminCommand(endpoint, ['CONFIG', 'SET', 'requirepass', 'hijack'], { password: 'wrong' })).rejects.toThrow(/AUTH failed: WRONGPASS/);
-    await expect(redisAdminCommand(endpoint, ['CONFIG', 'SET', 'no-such-option', '1'], { password: server.currentPassword })).rejects.toThrow(/CONFIG failed/);
+    await expect(redisAdminCommand(endpoint, ['CONFIG', 'SET', 'requirepass', 'hijack'], { password: 'wrong' })).rejects.toThrow(
+      /AUTH failed: WRONGPASS/,
+    );
+    await expect(
+      redisAdminCommand(endpoint, ['CONFIG', 'SET', 'no-such-option', '1'], { password: server.currentPassword }),
+    ).rejects.toThrow(/CONFIG failed/);
     expect(await pingOnce(server.port, { password: server.currentPassword })).toBe('PONG');
   });
 });

@@ -94,7 +94,9 @@ export class RedisServerProcess extends ManagedProcess {
    * real server without CONFIG REWRITE, the next start goes back to the startup password.
    */
   async setPassword(next: string | null): Promise<void> {
-    await redisAdminCommand({ host: '127.0.0.1', port: this.port }, ['CONFIG', 'SET', 'requirepass', next ?? ''], { password: this.livePassword });
+    await redisAdminCommand({ host: '127.0.0.1', port: this.port }, ['CONFIG', 'SET', 'requirepass', next ?? ''], {
+      password: this.livePassword,
+    });
     this.livePassword = next ?? undefined;
   }
 
@@ -112,7 +114,20 @@ export class RedisServerProcess extends ManagedProcess {
     const port = opts.port ?? (await freePort());
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `rrl-redis-${port}-`));
     fs.mkdirSync(dir, { recursive: true });
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'no',
+    ];
     if (opts.password) args.push('--requirepass', opts.password);
     args.push(...(opts.extraArgs ?? []));
     return new RedisServerProcess(port, dir, opts.password, args, opts.binary ?? 'redis-server', opts.pidFile);

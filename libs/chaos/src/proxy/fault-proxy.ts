@@ -30,7 +30,8 @@ function validate(t: Toxic): void {
   if (!t.name) throw new AppError(ERROR_CODES.VALIDATION_FAILED, 'a toxic needs a name');
   if (t.type === 'latency' && !(t.latencyMs >= 0 && (t.jitterMs ?? 0) >= 0)) throw bad('latencyMs and jitterMs must be >= 0');
   if (t.type === 'bandwidth' && !(t.bytesPerSecond > 0)) throw bad('bytesPerSecond must be > 0');
-  if (!['latency', 'blackhole', 'reset_peer', 'bandwidth', 'down'].includes(t.type)) throw bad(`unknown type '${(t as { type: string }).type}'`);
+  if (!['latency', 'blackhole', 'reset_peer', 'bandwidth', 'down'].includes(t.type))
+    throw bad(`unknown type '${(t as { type: string }).type}'`);
 }
 
 /**

@@ -71,7 +71,9 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
   if (signal.aborted) return Promise.resolve(undefined);
   let onAbort = () => undefined as void;
-  const aborted = new Promise<undefined>((resolve) => signal.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true }));
+  const aborted = new Promise<undefined>((resolve) =>
+    signal.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true }),
+  );
   return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 

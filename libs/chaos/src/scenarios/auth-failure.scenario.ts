@@ -57,11 +57,13 @@ async function rotateAclUser(ctx: ScenarioContext, t: ResolvedTarget, login: Adm
  */
 export const authFailureScenario: Scenario<Required<DurationParams>> = {
   name: 'auth-failure',
-  summary: "Change the Redis password live (requirepass, or the app's ACL user) for durationMs so the app's credentials fail, then restore it",
+  summary:
+    "Change the Redis password live (requirepass, or the app's ACL user) for durationMs so the app's credentials fail, then restore it",
   params: (limits) => z.strictObject({ target: targetParam, durationMs: millis(limits, 1, 10_000) }),
   targetsOf: (p) => [{ param: 'target', id: p.target, kinds: ['redis'] }],
   check([t]) {
-    if (!t.target.endpoint) throw new AppError(ERROR_CODES.VALIDATION_FAILED, `${t.id} has no reachable endpoint (is it running with a published port?)`);
+    if (!t.target.endpoint)
+      throw new AppError(ERROR_CODES.VALIDATION_FAILED, `${t.id} has no reachable endpoint (is it running with a published port?)`);
   },
   holdMs: (p) => p.durationMs,
   async inject(ctx) {

@@ -1,11 +1,18 @@
-import { AppError, ERROR_CODES, type ChaosDriverName, type ChaosTarget, type ChaosTargetsResponse, type LogLine, errorMessage } from '@rrl/contracts';
+import {
+  AppError,
+  ERROR_CODES,
+  type ChaosDriverName,
+  type ChaosTarget,
+  type ChaosTargetsResponse,
+  type LogLine,
+  errorMessage,
+} from '@rrl/contracts';
 import type { ChaosDriver } from '../drivers';
 import { withTimeout } from './active-run';
 import type { ResolvedTarget } from './scenario';
 
 /** How long GET /targets waits on a driver (a remote Docker engine that does not answer). */
 const LIST_TIMEOUT_MS = 3000;
-
 
 /**
  * Every driver's targets under one id space: "<driver>:<driver's id>" ("process:redis-6390",
@@ -38,7 +45,10 @@ export class ChaosTargets {
     const colon = id.indexOf(':');
     const driver = colon > 0 ? this.drivers.get(id.slice(0, colon) as ChaosDriverName) : undefined;
     if (!driver) {
-      throw new AppError(ERROR_CODES.TARGET_NOT_FOUND, `no chaos target '${id}': ids are "<driver>:<name>" (${[...this.drivers.keys()].join(', ')}) as GET /api/chaos/targets lists them`);
+      throw new AppError(
+        ERROR_CODES.TARGET_NOT_FOUND,
+        `no chaos target '${id}': ids are "<driver>:<name>" (${[...this.drivers.keys()].join(', ')}) as GET /api/chaos/targets lists them`,
+      );
     }
     const localId = id.slice(colon + 1);
     const target = this.qualify(

@@ -94,7 +94,12 @@ describe('RunRecorder', () => {
     at(3400);
     r.databaseBack();
     const { metrics } = r.snapshot(base);
-    expect(metrics).toMatchObject({ timeToDetectMs: 200, timeToRecoverMs: 400, readErrorsByKind: { DATABASE_UNAVAILABLE: 2 }, reads: { failed: 2, none: 2 } });
+    expect(metrics).toMatchObject({
+      timeToDetectMs: 200,
+      timeToRecoverMs: 400,
+      readErrorsByKind: { DATABASE_UNAVAILABLE: 2 },
+      reads: { failed: 2, none: 2 },
+    });
   });
 
   it('p50/p99 over every read; null without reads', () => {

@@ -90,7 +90,13 @@ export class RunRecorder {
     const repetitive = type === 'reconnect-attempt' || type === 'redis-state' || type === 'breaker-state';
     if (this.timeline.length >= TIMELINE_CAP && repetitive) return void this.dropped++;
     const at = this.now();
-    const event: TimelineEvent = { at: new Date(at).toISOString(), offsetMs: at - this.startedAt, type, message: this.redact(message), ...(data ? { data } : {}) };
+    const event: TimelineEvent = {
+      at: new Date(at).toISOString(),
+      offsetMs: at - this.startedAt,
+      type,
+      message: this.redact(message),
+      ...(data ? { data } : {}),
+    };
     this.timeline.push(event);
     this.hooks.onEvent?.(event);
   }
@@ -123,7 +129,8 @@ export class RunRecorder {
     }
     if (this.latencies.length < LATENCY_CAP) this.latencies.push(o.durationMs);
     if (!o.ok) this.detect(`a read failed (${o.errorKind ?? 'unknown'})`);
-    else if (o.source !== 'redis' && this.faulted !== 'mysql' && this.redisCallsFailing()) this.detect(`a read was served from ${o.source}: Redis calls are failing`);
+    else if (o.source !== 'redis' && this.faulted !== 'mysql' && this.redisCallsFailing())
+      this.detect(`a read was served from ${o.source}: Redis calls are failing`);
     if (o.ok && o.source === 'redis' && this.backAt !== null && this.recoveredAt === null && this.faulted !== 'mysql') {
       this.recoveredAt = this.now();
       this.mark('first-redis-read', 'first read served from Redis again', { durationMs: round(o.durationMs) });
@@ -148,7 +155,11 @@ export class RunRecorder {
   onRetry(r: RetryEvent): void {
     if (this.actionAt === null) return;
     this.reconnectAttempts++;
-    this.mark('reconnect-attempt', `reconnect attempt ${r.attempt} in ${r.delayMs} ms (${r.errorKind})`, { attempt: r.attempt, delayMs: r.delayMs, errorKind: r.errorKind });
+    this.mark('reconnect-attempt', `reconnect attempt ${r.attempt} in ${r.delayMs} ms (${r.errorKind})`, {
+      attempt: r.attempt,
+      delayMs: r.delayMs,
+      errorKind: r.errorKind,
+    });
   }
 
   onBreaker(b: BreakerTransition): void {
@@ -187,7 +198,12 @@ export class RunRecorder {
 
   private noteDropped(): TimelineEvent {
     const at = this.now();
-    return { at: new Date(at).toISOString(), offsetMs: at - this.startedAt, type: 'note', message: `${this.dropped} further connection/breaker events not kept` };
+    return {
+      at: new Date(at).toISOString(),
+      offsetMs: at - this.startedAt,
+      type: 'note',
+      message: `${this.dropped} further connection/breaker events not kept`,
+    };
   }
 
   private redact(text: string): string {

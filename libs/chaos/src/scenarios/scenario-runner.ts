@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { AppError, ERROR_CODES, type ApiErrorBody, type ChaosRun, type ChaosRunStatus, type ChaosTargetKind, type ScenarioInfo, type ScenarioParams, type TimelineEvent, errorMessage } from '@rrl/contracts';
+import {
+  AppError,
+  ERROR_CODES,
+  type ApiErrorBody,
+  type ChaosRun,
+  type ChaosRunStatus,
+  type ChaosTargetKind,
+  type ScenarioInfo,
+  type ScenarioParams,
+  type TimelineEvent,
+  errorMessage,
+} from '@rrl/contracts';
 import type { UserCacheService } from '@rrl/cache';
 import type { RedisConnectionService } from '@rrl/redis';
 import type { FaultProxy } from '../proxy';
@@ -50,10 +61,15 @@ export interface ChaosRunEvents {
 
 /** 409 naming the run in progress, so a client can follow or cancel it. */
 export class ScenarioRunningError extends AppError {
-  constructor(readonly runId: string | null, scenario: string | null) {
+  constructor(
+    readonly runId: string | null,
+    scenario: string | null,
+  ) {
     super(
       ERROR_CODES.SCENARIO_RUNNING,
-      runId ? `scenario '${scenario}' is running (run ${runId}); wait for it or POST /api/chaos/runs/${runId}/cancel` : 'another scenario is starting; retry in a moment',
+      runId
+        ? `scenario '${scenario}' is running (run ${runId}); wait for it or POST /api/chaos/runs/${runId}/cancel`
+        : 'another scenario is starting; retry in a moment',
     );
   }
 
@@ -106,7 +122,13 @@ export class ScenarioRunner {
         redisFailures: () => this.options.app.redisFailures(),
         onEvent: (event) => this.events.emit('timeline', { runId, event }),
       });
-      const run = new ActiveRun(runId, scenario.name, params as ScenarioParams & Record<string, unknown>, targets.map((t) => t.id), recorder);
+      const run = new ActiveRun(
+        runId,
+        scenario.name,
+        params as ScenarioParams & Record<string, unknown>,
+        targets.map((t) => t.id),
+        recorder,
+      );
       this.active = run;
       const snapshot = run.snapshot();
       this.events.emit('started', snapshot);
@@ -173,14 +195,25 @@ export class ScenarioRunner {
     await this.injectAndHold(run, scenario, params, this.contextFor(run, targets, undo), undo);
     run.phase = 'restoring';
     const restored = await this.undo(run, undo);
-    if (restored) recorder.targetBack(`restored: ${undo.map((u) => u.message).reverse().join('; ') || 'nothing to undo'}`);
+    if (restored)
+      recorder.targetBack(
+        `restored: ${
+          undo
+            .map((u) => u.message)
+            .reverse()
+            .join('; ') || 'nothing to undo'
+        }`,
+      );
     if (restored && !run.error && run.abortReason !== 'cancelled') {
       run.phase = 'observing';
       await this.watchRecovery(run, probe !== null);
     }
     probe?.stop();
     unsubscribe();
-    this.end(run, run.error ? 'failed' : run.abortReason === 'cancelled' ? 'cancelled' : run.abortReason === 'timeout' ? 'timed-out' : 'completed');
+    this.end(
+      run,
+      run.error ? 'failed' : run.abortReason === 'cancelled' ? 'cancelled' : run.abortReason === 'timeout' ? 'timed-out' : 'completed',
+    );
   }
 
   private probeNote(probe: ReadProbe | null): string {
@@ -206,7 +239,13 @@ export class ScenarioRunner {
    * waits for the fault call to settle (undoing half of a password change would leave the new one
    * in place); only the safety timeout gives up on a call that hangs.
    */
-  private async injectAndHold(run: ActiveRun, scenario: Scenario, params: ScenarioParams, ctx: ScenarioContext, undo: UndoStep[]): Promise<void> {
+  private async injectAndHold(
+    run: ActiveRun,
+    scenario: Scenario,
+    params: ScenarioParams,
+    ctx: ScenarioContext,
+    undo: UndoStep[],
+  ): Promise<void> {
     const hold = Math.min(scenario.holdMs(params), this.options.maxDurationMs);
     const safetyAbort = new AbortController();
     const safety = setTimeout(() => (run.interrupt('timeout'), safetyAbort.abort()), hold + (this.options.safetyMarginMs ?? 60_000));

@@ -1,3 +1,9 @@
 import { downtimeScenario } from './downtime-scenario';
 
-export const stopStartScenario = downtimeScenario('stop-start', 'Stop the server cleanly (SIGTERM), start it again after downtimeMs', 5000, (t) => t.driver.stop(t.localId), 'stop');
+export const stopStartScenario = downtimeScenario(
+  'stop-start',
+  'Stop the server cleanly (SIGTERM), start it again after downtimeMs',
+  5000,
+  (t) => t.driver.stop(t.localId),
+  'stop',
+);

@@ -16,7 +16,8 @@ function RequiresAnyField(): ClassDecorator {
       target,
       propertyName: 'body',
       validator: {
-        validate: (_: unknown, args: ValidationArguments) => UPDATABLE_FIELDS.some((f) => (args.object as Record<string, unknown>)[f] !== undefined),
+        validate: (_: unknown, args: ValidationArguments) =>
+          UPDATABLE_FIELDS.some((f) => (args.object as Record<string, unknown>)[f] !== undefined),
         defaultMessage: () => `the body must set at least one of: ${UPDATABLE_FIELDS.join(', ')}`,
       },
     });

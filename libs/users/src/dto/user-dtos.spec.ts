@@ -11,13 +11,18 @@ function problems<T extends object>(cls: new () => T, body: object): string[] {
 describe('user DTO validation', () => {
   it('accepts a minimal and a full create body', () => {
     expect(problems(CreateUserDto, { name: 'Ada', email: 'ada@example.test' })).toEqual([]);
-    expect(problems(CreateUserDto, { name: 'Ada', email: 'ada@example.test', company: null, city: 'London', country: 'UK', active: false })).toEqual([]);
+    expect(
+      problems(CreateUserDto, { name: 'Ada', email: 'ada@example.test', company: null, city: 'London', country: 'UK', active: false }),
+    ).toEqual([]);
   });
 
   it('rejects an empty name, a bad or overlong email and overlong fields', () => {
     expect(problems(CreateUserDto, { name: '', email: 'not-an-email' })).toEqual(['name', 'email']);
     expect(problems(CreateUserDto, { name: 'x'.repeat(101), email: `${'a'.repeat(250)}@example.test` })).toEqual(['name', 'email']);
-    expect(problems(CreateUserDto, { name: 'Ada', email: 'ada@example.test', city: 'c'.repeat(101), active: 'yes' })).toEqual(['city', 'active']);
+    expect(problems(CreateUserDto, { name: 'Ada', email: 'ada@example.test', city: 'c'.repeat(101), active: 'yes' })).toEqual([
+      'city',
+      'active',
+    ]);
   });
 
   it('accepts a partial update but rejects an empty one (or one with only unknown keys)', () => {

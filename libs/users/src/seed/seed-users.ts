@@ -43,7 +43,10 @@ export function seedUser(i: number): Required<CreateUserInput> {
  * Idempotent: INSERT IGNORE (INSERT OR IGNORE on SQLite) skips emails already present, so a
  * re-run, or a larger count after a smaller one, only adds what is missing.
  */
-export async function seedUsers(dataSource: DataSource, { count = 10_000, batchSize = 1000, onProgress }: SeedOptions = {}): Promise<SeedResult> {
+export async function seedUsers(
+  dataSource: DataSource,
+  { count = 10_000, batchSize = 1000, onProgress }: SeedOptions = {},
+): Promise<SeedResult> {
   const started = performance.now();
   const progress: SeedProgress = { done: 0, total: count, inserted: 0, skipped: 0, elapsedMs: 0, ratePerSec: 0 };
   for (let first = 1; first <= count; first += batchSize) {
@@ -61,7 +64,14 @@ export async function seedUsers(dataSource: DataSource, { count = 10_000, batchS
 
 async function insertBatch(dataSource: DataSource, rows: CreateUserInput[]): Promise<number> {
   return dataSource.transaction(async (manager) => {
-    const [sql, params] = manager.createQueryBuilder().insert().into(User).values(rows).orIgnore().updateEntity(false).getQueryAndParameters();
+    const [sql, params] = manager
+      .createQueryBuilder()
+      .insert()
+      .into(User)
+      .values(rows)
+      .orIgnore()
+      .updateEntity(false)
+      .getQueryAndParameters();
     // The structured result carries the affected-row count on both drivers (InsertResult does not on SQLite).
     const result = await manager.queryRunner!.query(sql, params, true);
     return result.affected ?? rows.length;
