@@ -12,10 +12,11 @@ import { MariaDbProcess, RedisServerProcess } from '@rrl/chaos';
 import { loadConfig } from '@rrl/config';
 import type { CacheStats, ChaosRun, RedisStatus, UserDto, UserReadResult } from '@rrl/contracts';
 import { percentile } from './support';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
+   the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') as typeof import('../apps/api/src/embedded/lab-runtime');
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
 
 const USERS = 200;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -194,7 +195,7 @@ async function main(): Promise<void> {
   for (const { scenario, tally, run } of rows) {
     const fault = Object.entries(run.params)
       .filter(([k]) => !/target/i.test(k))
-      .map(([k, v]) => `${k}=${v}`)
+      .map(([k, v]) => `${k}=${String(v)}`)
       .join(' ');
     const failed = tally.failed
       ? `${tally.failed} (${Object.entries(tally.failedCodes)

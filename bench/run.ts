@@ -24,13 +24,14 @@ import { FastifyAdapter, RouteSchema, type NestFastifyApplication } from '@nestj
 import type { UserReadResult } from '@rrl/contracts';
 import type { FastifyReply } from 'fastify';
 import { compare, compareMany, measure } from './support';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
+   the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { USER_READ_RESPONSE_SCHEMA } =
   require('../apps/api/dist/http/user-read.schema') as typeof import('../apps/api/src/http/user-read.schema');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') as typeof import('../apps/api/src/embedded/lab-runtime');
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
 
 const USERS = 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -85,12 +86,14 @@ async function bench(redis: RedisServerProcess): Promise<void> {
 
   // Sanity: both paths return the same user.
   const sample = (await cache.get(7)).user;
-  if (JSON.parse((await raw.get(`${prefix}7`))!).email !== sample.email) throw new Error('baseline and lab disagree');
+  if ((JSON.parse((await raw.get(`${prefix}7`))!) as { email: string }).email !== sample.email)
+    throw new Error('baseline and lab disagree');
 
   console.log(`bench: ${USERS} users cached, concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms`);
   const inProcess = await compare(
     ROUNDS,
-    async () => (await measure(CONCURRENCY, ROUND_MS, async () => JSON.parse((await raw.get(`${prefix}${randomId()}`))!))).opsPerSec,
+    async () =>
+      (await measure(CONCURRENCY, ROUND_MS, async () => JSON.parse((await raw.get(`${prefix}${randomId()}`))!) as unknown)).opsPerSec,
     async () => {
       const r = await measure(CONCURRENCY, ROUND_MS, () => cache.get(randomId()));
       return r.opsPerSec;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ChaosAccess } from '@rrl/chaos/nest';
 import type { ApiErrorBody, ChaosRun, ChaosTargetsResponse, LogLine, RedisStatus, ScenarioInfo } from '@rrl/contracts';
-import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
+import { createTestDatabase, RedisServerProcess, waitFor } from '@rrl/testing';
 import { Redis } from 'ioredis';
 import { startLab, type Lab } from './support/lab';
 import {

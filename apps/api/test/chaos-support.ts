@@ -70,7 +70,7 @@ export async function startRedisChaosLab(opts: {
     redis: { port: redis.port, password: opts.password },
     mysql: db,
     targets: [{ process: redis, kind: 'redis' }],
-    overrides: { ...rest, chaos: { token: CHAOS_TOKEN, ...chaos } } as LabOptions['overrides'],
+    overrides: { ...rest, chaos: { token: CHAOS_TOKEN, ...chaos } },
   });
   await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
   const ids = await createUsers(lab, opts.users, opts.tag);

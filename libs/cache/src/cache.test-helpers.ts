@@ -38,7 +38,7 @@ export async function startCacheHarness({ redisPort, mysql, overrides = {} }: Ha
         ...(mysql ? { mysql: { ...mysql, queryTimeout: 1000, connectTimeout: 1000 } } : {}),
         sqlite: { file: ':memory:' },
       },
-      overrides as Tree,
+      overrides,
     ),
   });
   const app = await Test.createTestingModule({
@@ -58,7 +58,7 @@ const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null &&
 /** Deep merge, so an override of one nested key keeps the harness's own Redis port and timings. */
 function merge(base: Tree, over: Tree): Tree {
   const out: Tree = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isTree(v) && isTree(out[k]) ? merge(out[k] as Tree, v) : v;
+  for (const [k, v] of Object.entries(over)) out[k] = isTree(v) && isTree(out[k]) ? merge(out[k], v) : v;
   return out;
 }
 

@@ -118,6 +118,8 @@ export class RedisCircuitBreaker {
           this.trips.success(CircuitState.Closed);
           return value;
         },
+        // The original rejection reason is passed on untouched, whatever it is.
+        /* eslint-disable @typescript-eslint/prefer-promise-reject-errors */
         (error: unknown) =>
           this.policy
             .execute(() => Promise.reject(error))
@@ -125,6 +127,7 @@ export class RedisCircuitBreaker {
               () => Promise.reject(error),
               () => Promise.reject(error),
             ),
+        /* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
       );
     }
     // cockatiel parks calls behind the half-open probe; a read must not wait on a dead Redis.

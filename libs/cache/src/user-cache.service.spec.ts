@@ -122,7 +122,7 @@ describe.each(['sqlite', 'mysql'] as const)('UserCacheService over a real redis-
     const total = await h.users.count();
     const progress: number[] = [];
     const result = await h.cache.warm({ batchSize: 1000 }, (p) => progress.push(p.warmed));
-    // eslint-disable-next-line no-console
+
     console.log(`[${driver}] warmed ${result.warmed} users in ${result.durationMs} ms (${result.batches} batches)`);
     expect(result.warmed).toBe(total);
     expect(result.batches).toBe(Math.ceil(total / 1000));

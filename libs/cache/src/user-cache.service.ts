@@ -415,7 +415,7 @@ export class UserCacheService implements OnApplicationBootstrap, OnModuleDestroy
       pipeline.set(this.keys.email(u.email), String(u.id), 'EX', this.keys.ttlSeconds());
     }
     const failed = (await pipeline.exec())?.find(([err]) => err);
-    if (failed) throw failed[0];
+    if (failed?.[0]) throw failed[0];
   }
 
   /** Deletes every key under the prefix with SCAN + UNLINK (never KEYS, which blocks Redis). */

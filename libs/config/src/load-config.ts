@@ -70,7 +70,7 @@ function merge(base: Json, over: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
-    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Json, v) : v;
+    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k], v) : v;
   }
   return out;
 }
@@ -78,7 +78,7 @@ function merge(base: Json, over: Json): Json {
 function setPath(target: Json, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
   let node = target;
-  for (const k of keys.slice(0, -1)) node = (node[k] = isObject(node[k]) ? node[k] : {}) as Json;
+  for (const k of keys.slice(0, -1)) node = node[k] = isObject(node[k]) ? node[k] : {};
   node[keys[keys.length - 1]] = value;
 }
 
@@ -112,7 +112,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     envNameOf.set(dotted, name);
   }
   raw = merge(raw, fromEnv);
-  if (options.overrides) raw = merge(raw, options.overrides as Json);
+  if (options.overrides) raw = merge(raw, options.overrides);
 
   const result = configSchema.safeParse(raw);
   if (!result.success) {

@@ -31,7 +31,9 @@ export async function ensureDocker(): Promise<Docker> {
   } catch (e) {
     const modem = docker.modem as { host?: string; port?: string; socketPath?: string };
     const where = modem.host ? `${modem.host}:${modem.port}` : String(modem.socketPath);
-    throw new Error(`Docker engine unreachable at ${where} (${errorMessage(e)}). Start one with .ci/docker.sh (or set DOCKER_HOST).`);
+    throw new Error(`Docker engine unreachable at ${where} (${errorMessage(e)}). Start one with .ci/docker.sh (or set DOCKER_HOST).`, {
+      cause: e,
+    });
   }
   return docker;
 }

@@ -1,6 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AppConfigModule, loadConfig } from '@rrl/config';
-import { AppError } from '@rrl/contracts';
+import { type AppError } from '@rrl/contracts';
 import { MariaDbProcess, waitFor } from '@rrl/testing';
 import { DatabaseConnectionService } from './database-connection.service';
 import { UsersModule } from './users.module';

@@ -26,5 +26,5 @@ export const USER_WRITABLE_FIELDS = ['name', 'email', 'company', 'city', 'countr
 export function pickWritable(input: UpdateUserInput): UpdateUserInput {
   const out: Record<string, unknown> = {};
   for (const f of USER_WRITABLE_FIELDS) if (input[f] !== undefined) out[f] = input[f];
-  return out as UpdateUserInput;
+  return out;
 }

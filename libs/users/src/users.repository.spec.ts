@@ -1,7 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { AppConfigModule, loadConfig } from '@rrl/config';
-import { AppError } from '@rrl/contracts';
+import { type AppError } from '@rrl/contracts';
 import { createTestDatabase, type TestDatabase } from '@rrl/testing';
 import type { DataSource } from 'typeorm';
 import { DatabaseConnectionService } from './database-connection.service';

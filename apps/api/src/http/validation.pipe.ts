@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, ERROR_CODES } from '@rrl/contracts';
 
 function flatten(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {

@@ -135,7 +135,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
       () => this.docker.getContainer(info.Id).logs({ follow: false, stdout: true, stderr: true, timestamps: true, tail }),
       id,
     );
-    const lines = await parseLogBuffer(this.docker.modem.demuxStream.bind(this.docker.modem), body as unknown as Buffer);
+    const lines = await parseLogBuffer(this.docker.modem.demuxStream.bind(this.docker.modem), body);
     return lines.slice(-tail).map(({ rawTs: _, ...l }) => l);
   }
 
@@ -164,7 +164,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
     const saved: DetachedNetwork[] = networks.map(([name, ep]) => ({
       name,
       // Docker adds the short id as an alias itself, and the default bridge refuses aliases.
-      aliases: name === 'bridge' ? undefined : ep.Aliases?.filter((a: string) => !info.Id.startsWith(a)),
+      aliases: name === 'bridge' ? undefined : (ep.Aliases as string[] | null | undefined)?.filter((a) => !info.Id.startsWith(a)),
     }));
     for (const { name } of saved) await this.call(() => this.docker.getNetwork(name).disconnect({ Container: info.Id, Force: true }), id);
     this.detached.set(info.Id, [...(this.detached.get(info.Id) ?? []), ...saved]);

@@ -82,7 +82,7 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
     });
     for (const stream of ['stdout', 'stderr'] as const) {
       let buf = '';
-      child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
+      child[stream].setEncoding('utf8').on('data', (chunk: string) => {
         buf += chunk;
         const lines = buf.split('\n');
         buf = lines.pop() ?? '';

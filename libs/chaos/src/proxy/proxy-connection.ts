@@ -3,8 +3,8 @@ import type { ChaosEndpoint, Toxic } from '@rrl/contracts';
 import { ToxicPipe } from './toxic-pipe';
 
 export interface ConnectionCounters {
-  onUpstreamBytes(n: number): void;
-  onDownstreamBytes(n: number): void;
+  onUpstreamBytes: (n: number) => void;
+  onDownstreamBytes: (n: number) => void;
 }
 
 /** A client socket, its upstream socket and the two toxic pipes between them. */

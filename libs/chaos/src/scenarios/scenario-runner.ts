@@ -283,7 +283,7 @@ export class ScenarioRunner {
 
   /** A fault call abandoned by the safety timeout may still land later: undo it again then. */
   private undoAgainWhenSettled(run: ActiveRun, injecting: Promise<void>, steps: UndoStep[]): void {
-    injecting
+    void injecting
       .catch(() => undefined)
       .then(() => this.undo(run, steps, false))
       .then((ok) => this.log(`chaos run ${run.id}: the abandoned fault call settled late; undone again${ok ? '' : ' (with errors)'}`));
