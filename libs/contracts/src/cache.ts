@@ -55,4 +55,13 @@ export interface ReadOutcome {
   ok: boolean;
   /** Error code of a failed read, e.g. "STORES_UNAVAILABLE". */
   errorKind?: string;
+  /**
+   * What the cache did: "hit" (Redis held the user), "negative-hit" (Redis remembered the id as missing),
+   * "miss" (Redis answered without it; the database filled it), "fallback" (Redis failed, timed out or the
+   * breaker was open: the database answered instead).
+   */
+  cache?: ReadCacheOutcome;
 }
+
+export const READ_CACHE_OUTCOMES = ['hit', 'negative-hit', 'miss', 'fallback'] as const;
+export type ReadCacheOutcome = (typeof READ_CACHE_OUTCOMES)[number];
