@@ -29,7 +29,7 @@ const shared: Config = {
     '^.+\\.tsx?$': swcTs as never,
     '^.+\\.m?js$': path.join(__dirname, 'tools/jest/swc-esm-to-cjs.cjs'),
   },
-  // Nest 12, cockatiel 4 and some fastify deps are ESM-only; Jest on Node 20 cannot require() ESM.
+  // Nest 12 and some fastify deps are ESM-only; Jest cannot require() ESM (tools/jest/esm-packages.cjs).
   transformIgnorePatterns: esmTransformIgnorePatterns(path.join(__dirname, 'node_modules')),
   setupFiles: ['reflect-metadata'],
 };

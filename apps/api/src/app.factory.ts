@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { pino } from 'pino';
 import { AppModule } from './app.module';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -12,6 +12,8 @@ import { ApiErrorDto } from './http/api-error.dto';
 import { UserReadResultDto } from './http/user-read.dto';
 import { documentUserReadRoute, registerUserReadRoute } from './http/user-read.route';
 import { createValidationPipe } from './http/validation.pipe';
+import { loggerOptions } from './logger';
+import { PinoLoggerService } from './pino-logger.service';
 
 /** Built dashboard (apps/dashboard/dist), served at / when present. */
 const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
@@ -24,8 +26,8 @@ export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplica
   // routerOptions.compile: find-my-way turns each method's route tree into generated code once the
   // routes are in, same matching, faster lookups among the app's ~40 routes (bench/run.ts).
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, skipMiddie: true, routerOptions: { compile: true } });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const logger = new PinoLoggerService(pino(loggerOptions(config)));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { logger });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

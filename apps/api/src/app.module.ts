@@ -5,14 +5,12 @@ import { AppConfigModule } from '@rrl/config';
 import { HealthModule } from '@rrl/health';
 import { RedisModule } from '@rrl/redis';
 import { UsersModule } from '@rrl/users';
-import { LoggerModule } from 'nestjs-pino';
 import { CacheController } from './http/cache.controller';
 import { ChaosController } from './http/chaos.controller';
 import { RedisController } from './http/redis.controller';
 import { UsersController } from './http/users.controller';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { LAB_RUNTIME, LabRuntimeShutdown } from './embedded/lab-runtime.provider';
-import { loggerParams } from './logger';
 
 /** Composes the libraries; holds no logic of its own. */
 @Module({})
@@ -25,7 +23,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot({ config }),
-        LoggerModule.forRoot(loggerParams(config)),
         RedisModule.forRoot(),
         UsersModule.forRoot(),
         cache,
