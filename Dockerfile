@@ -1,5 +1,10 @@
-# Multi-stage build of the API and the dashboard it serves.
-FROM node:20-bookworm AS build
+# Multi-stage build of the API and the dashboard it serves, on Node 24 (the current LTS; the
+# project also supports Node 20.19+, see package.json "engines"). Both stages are Debian 12
+# (bookworm): the runtime stage reuses the build stage's node_modules, whose better-sqlite3 is
+# compiled there for this Node and this glibc.
+ARG NODE_IMAGE=node:24-bookworm
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY apps/api/package.json apps/api/
@@ -9,7 +14,7 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
