@@ -1,6 +1,5 @@
-import { freePort, RedisServerProcess } from '@rrl/testing';
+import { freePort, recordTransitions, RedisServerProcess, testRedisConfig, waitForState } from '@rrl/testing';
 import { RedisConnectionService } from './redis-connection.service';
-import { recordTransitions, testRedisConfig, waitForState } from './redis.test-helpers';
 
 describe('RedisConnectionService against a real redis-server', () => {
   const services: RedisConnectionService[] = [];

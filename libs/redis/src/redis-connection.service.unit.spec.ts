@@ -7,7 +7,7 @@ import type Redis from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { RedisConnectionService } from './redis-connection.service';
 import { HeartbeatTimeoutError } from './redis-errors';
-import { testRedisConfig } from './redis.test-helpers';
+import { testRedisConfig } from '@rrl/testing';
 
 /** Just enough of an ioredis client to drive the service through every event by hand. */
 class FakeRedis extends EventEmitter {

@@ -1,3 +1,4 @@
+import { CappedBuffer } from '@rrl/common';
 import type { RedisConnectionState, RedisConnectionStats, RedisErrorKind, RedisStateTransition, RedisStatus } from '@rrl/contracts';
 
 /** Transitions kept for GET /api/redis/history and the dashboard. */
@@ -18,7 +19,7 @@ export class RedisStateMachine {
   private _state: RedisConnectionState = 'idle';
   private _attempt = 0;
   private _lastError: LastError | null = null;
-  private readonly ring: RedisStateTransition[] = [];
+  private readonly ring: CappedBuffer<RedisStateTransition>;
   private lastChange: number;
   private outageStartedAt: number | null = null;
   private counters = { attempts: 0, outages: 0, successfulReconnects: 0, forcedResets: 0 };
@@ -28,8 +29,9 @@ export class RedisStateMachine {
   constructor(
     private readonly onTransition: (t: RedisStateTransition) => void = () => undefined,
     private readonly now: () => number = Date.now,
-    private readonly capacity = HISTORY_CAPACITY,
+    capacity = HISTORY_CAPACITY,
   ) {
+    this.ring = new CappedBuffer(capacity);
     this.lastChange = now();
   }
 
@@ -107,8 +109,8 @@ export class RedisStateMachine {
   }
 
   /** Newest last. */
-  history(limit = this.capacity): RedisStateTransition[] {
-    return limit <= 0 ? [] : this.ring.slice(-limit);
+  history(limit?: number): RedisStateTransition[] {
+    return this.ring.last(limit);
   }
 
   /** An outage starts at the first failure after boot or after being ready. */
@@ -125,7 +127,6 @@ export class RedisStateMachine {
     this._state = to;
     this.lastChange = now;
     this.ring.push(t);
-    if (this.ring.length > this.capacity) this.ring.shift();
     this.onTransition(t);
   }
 }

@@ -1,8 +1,8 @@
 import type { LogLine } from '@rrl/contracts';
 import { Redis } from 'ioredis';
-import { pingOnce, waitFor } from '@rrl/testing';
+import { MariaDbProcess, pingOnce, waitFor } from '@rrl/testing';
 import mysql from 'mysql2/promise';
-import { MariaDbProcess, RedisServerProcess } from '../process';
+import { RedisServerProcess } from '../process';
 import { ProcessChaosDriver } from './process-chaos.driver';
 
 describe('ProcessChaosDriver (real redis-server processes)', () => {

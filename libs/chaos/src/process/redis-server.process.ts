@@ -1,3 +1,4 @@
+import { sleep } from '@rrl/common';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -60,7 +61,7 @@ async function stopLeftover(pidFile: string): Promise<number | null> {
       process.kill(record.pid, 'SIGKILL');
       break;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   return record.pid;
 }
