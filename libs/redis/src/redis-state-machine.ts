@@ -20,7 +20,6 @@ export class RedisStateMachine {
   private _attempt = 0;
   private _lastError: LastError | null = null;
   private readonly ring: CappedBuffer<RedisStateTransition>;
-  private lastChange: number;
   private outageStartedAt: number | null = null;
   private counters = { attempts: 0, outages: 0, successfulReconnects: 0, forcedResets: 0 };
   private lastRecoveryMs: number | null = null;
@@ -32,7 +31,6 @@ export class RedisStateMachine {
     capacity = HISTORY_CAPACITY,
   ) {
     this.ring = new CappedBuffer(capacity);
-    this.lastChange = now();
   }
 
   get state(): RedisConnectionState {
@@ -46,11 +44,6 @@ export class RedisStateMachine {
 
   get lastError(): LastError | null {
     return this._lastError;
-  }
-
-  /** Epoch ms of the last state change. */
-  get lastChangeAt(): number {
-    return this.lastChange;
   }
 
   begin(): void {
@@ -125,7 +118,6 @@ export class RedisStateMachine {
     const now = this.now();
     const t: RedisStateTransition = { at: new Date(now).toISOString(), from: this._state, to, attempt: this._attempt, ...cause };
     this._state = to;
-    this.lastChange = now;
     this.ring.push(t);
     this.onTransition(t);
   }

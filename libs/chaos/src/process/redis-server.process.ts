@@ -84,11 +84,6 @@ export class RedisServerProcess extends ManagedProcess {
     this.livePassword = password;
   }
 
-  /** The password the server asks for now: `password`, or what setPassword set until the next start. */
-  get currentPassword(): string | undefined {
-    return this.livePassword;
-  }
-
   /**
    * Changes requirepass on the running server (CONFIG SET), as an operator rotating it would:
    * clients that still use the old one get WRONGPASS on their next AUTH. null removes it. Like a
