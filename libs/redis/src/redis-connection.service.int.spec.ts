@@ -42,8 +42,9 @@ describe('RedisConnectionService against a real redis-server', () => {
     await waitForState(service, 'reconnecting', 3000);
     // Commands fail at once instead of queueing for the outage.
     const started = Date.now();
-    await expect(service.client.get('k')).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(250);
+    await expect(service.client.get('k')).rejects.toThrow(/OfflineQueue|Connection is closed/);
+    // Queued, it would wait for the server's return (seconds away); the bound leaves a busy runner room.
+    expect(Date.now() - started).toBeLessThan(1000);
     while (delays.length < 5) await new Promise((r) => setTimeout(r, 50));
     await server.start();
     await waitForState(service, 'ready', 5000);
