@@ -32,6 +32,8 @@ export const ENV_MAP: Record<string, string> = {
   CHAOS_PROXY_ENABLED: 'chaos.proxy.enabled',
   DOCKER_HOST: 'chaos.docker.host',
   LOG_LEVEL: 'logging.level',
+  LOG_FORMAT: 'logging.format',
+  // Removed; mapped only so that a leftover LOG_PRETTY fails the boot naming LOG_FORMAT instead of being ignored.
   LOG_PRETTY: 'logging.pretty',
 };
 

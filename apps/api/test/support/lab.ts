@@ -35,7 +35,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     overrides: {
       port: 0,
       host: '127.0.0.1',
-      logging: { level: 'error', pretty: false },
+      logging: { level: 'error', format: 'json' },
       shutdownGraceMs: 0,
       redis: {
         host: opts.redis?.host ?? '127.0.0.1',
