@@ -32,7 +32,7 @@ class FakeDriver implements ChaosDriver {
   unpause = (id: string) => this.act('unpause', id, 'running');
   restart = async () => undefined;
   logs = async (): Promise<LogLine[]> => [];
-  followLogs = () => ({ close: () => undefined });
+  followLogs = () => ({ ready: Promise.resolve(), close: () => undefined });
 
   state(id: string) {
     return this.states.get(id);
