@@ -1,4 +1,5 @@
 import type { ChaosTarget, ChaosTargetKind, LogLine } from '@rrl/contracts';
+import { sleep } from '@rrl/common';
 import { waitFor } from '@rrl/testing';
 import type { ChaosDriver } from '../drivers';
 import { ChaosTargets } from './chaos-targets';
@@ -44,7 +45,7 @@ class FakeDriver implements ChaosDriver {
   private async act(action: string, id: string, next: ChaosTarget['state']): Promise<void> {
     this.calls.push(`${action} ${id}`);
     if (this.hang.has(action)) return new Promise(() => undefined);
-    if (this.slow.has(action)) await new Promise((r) => setTimeout(r, this.slow.get(action)));
+    if (this.slow.has(action)) await sleep(this.slow.get(action) ?? 0);
     if (this.fail.has(action)) throw new Error(`${action} refused`);
     this.states.set(id, next);
   }
@@ -73,7 +74,7 @@ function setup(options: { keep?: number; safetyMarginMs?: number } = {}) {
     keep: options.keep,
   });
   const ended = async (id: string) => {
-    for (let i = 0; i < 200 && runner.get(id).status === 'running'; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(`run ${id} ended`, () => runner.get(id).status !== 'running', 10_000, 10);
     return runner.get(id);
   };
   return { driver, runner, ended };
