@@ -8,7 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MariaDbProcess, RedisServerProcess } from '@rrl/chaos';
+import { RedisServerProcess } from '@rrl/chaos';
+import { MariaDbProcess } from '@rrl/testing';
 import { loadConfig } from '@rrl/config';
 import type { CacheStats, ChaosRun, RedisStatus, UserDto, UserReadResult } from '@rrl/contracts';
 import { percentile } from './support';
