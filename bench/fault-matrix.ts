@@ -184,7 +184,20 @@ function printScenario(name: string, run: ChaosRun, rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const [redis, maria] = await Promise.all([RedisServerProcess.start({ password: REDIS_PASSWORD }), MariaDbProcess.start()]);
+  const redis = await RedisServerProcess.start({ password: REDIS_PASSWORD });
+  try {
+    const maria = await MariaDbProcess.start();
+    try {
+      await matrix(redis, maria);
+    } finally {
+      await maria.stop();
+    }
+  } finally {
+    await redis.stop(); // also when the bench fails: never leave a server behind
+  }
+}
+
+async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise<void> {
   const config = loadConfig({
     env: {},
     overrides: {
@@ -275,7 +288,6 @@ async function main(): Promise<void> {
 
   await Promise.all(slots.map((s) => s.path.close()));
   await app.close();
-  await Promise.all([redis.stop(), maria.stop()]);
 }
 
 /** The lab over HTTP; or, with --peers, the lab in-process and every peer, all on the same Redis (through the proxy) and database. */
