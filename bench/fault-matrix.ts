@@ -14,15 +14,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserCacheService } from '@rrl/cache';
-import { MariaDbProcess, RedisServerProcess } from '@rrl/chaos';
-import { sleep } from '@rrl/common';
+import { RedisServerProcess } from '@rrl/chaos';
+import { percentile, sleep, sortedAscending } from '@rrl/common';
 import { loadConfig, type AppConfig } from '@rrl/config';
 import type { ChaosRun, UserDto } from '@rrl/contracts';
+import { MariaDbProcess } from '@rrl/testing';
 import { UsersRepository } from '@rrl/users';
 import { client, HUNG_MS, newTally, versionOf, WRITE_SHARE, type Tally } from './fault-clients';
 import { PEERS } from './peers';
 import { labHttpPath, labPath, type ReadPath } from './read-path';
-import { percentile } from './support';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -170,11 +170,10 @@ function printScenario(name: string, run: ChaosRun, rows: Row[]): void {
   console.log('| read path | reads served | failed | HUNG (> 10 s) | stale | p99 ms | max wait ms | time to recover ms |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const { path: p, inMemory, tally: t, recoverMs, note } of rows) {
-    const sorted = [...t.latencies].sort((a, b) => a - b);
     const never = inMemory ? 'n/a (answers from L1)' : `never (> ${RECOVERY_WAIT_MS / 1000} s)`;
     const recover = recoverMs === null ? never : fmt(recoverMs);
     console.log(
-      `| ${p}${note ? ` (${note})` : ''} | ${t.served} | ${failedCell(t)} | ${t.hung} | ${t.stale} | ${fmt(percentile(sorted, 99))} | ${fmt(t.maxWaitMs)} | ${recover} |`,
+      `| ${p}${note ? ` (${note})` : ''} | ${t.served} | ${failedCell(t)} | ${t.hung} | ${t.stale} | ${fmt(percentile(sortedAscending(t.latencies), 99))} | ${fmt(t.maxWaitMs)} | ${recover} |`,
     );
   }
   const m = run.metrics;
@@ -206,7 +205,7 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
       redis: { host: '127.0.0.1', port: redis.port, password: REDIS_PASSWORD },
       mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' },
       chaos: { token: TOKEN, proxy: { enabled: true, listenPort: 0 } },
-      logging: { level: 'error', pretty: false },
+      logging: { level: 'error', format: 'json' },
     },
   });
   const runtime = await prepareLabRuntime(config, [
