@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -12,23 +13,26 @@ import { ApiErrorDto } from './http/api-error.dto';
 import { UserReadResultDto } from './http/user-read.dto';
 import { documentUserReadRoute, registerUserReadRoute } from './http/user-read.route';
 import { createValidationPipe } from './http/validation.pipe';
+import type { LiveOptions } from './live/live.options';
 
 /** Built dashboard (apps/dashboard/dist), served at / when present. */
 const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
 
 /** Builds the configured application without listening; main.ts and the e2e tests share it. */
-export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplication> {
+export async function createApp(runtime: LabRuntime, options: { live?: Partial<LiveOptions> } = {}): Promise<NestFastifyApplication> {
   const { config } = runtime;
   // skipMiddie: the app has no Connect-style middleware (request lines come from the exception
   // filter, see logger.ts), and middie's onRequest hook would run on every request for nothing.
   // routerOptions.compile: find-my-way turns each method's route tree into generated code once the
   // routes are in, same matching, faster lookups among the app's ~40 routes (bench/run.ts).
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, skipMiddie: true, routerOptions: { compile: true } });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options.live), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
+  // The gateway reads frames itself (live/client-message.parser.ts answers bad ones): the adapter's parser skips them.
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   registerUserReadRoute(app);
 
   const doc = new DocumentBuilder()

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@rrl/config';
 import type { Params } from 'nestjs-pino';
+import type { ApiLogTap } from './live/api-log-tap';
 
 /**
  * JSON lines (pino) in production, pino-pretty when logging.pretty; Nest's own Logger calls go
@@ -10,10 +11,12 @@ import type { Params } from 'nestjs-pino';
  * come from ApiExceptionFilter instead: 4xx at warn, 5xx at error; successful requests are not
  * logged, and every Redis, breaker and database state change is logged by its owner.
  */
-export function loggerParams(config: AppConfig): Params {
+export function loggerParams(config: AppConfig, tap?: ApiLogTap): Params {
   return {
     pinoHttp: {
       level: config.logging.level,
+      // The live feed's `api` log target (apps/api/src/live): every written line, as written.
+      ...(tap ? { hooks: { streamWrite: tap.streamWrite } } : {}),
       transport: config.logging.pretty
         ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
         : undefined,

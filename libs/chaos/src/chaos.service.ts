@@ -4,7 +4,7 @@ import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import type { ChaosRun, ChaosTargetKind, ChaosTargetsResponse, LogLine, ScenarioInfo } from '@rrl/contracts';
 import { RedisConnectionService, resolveRedisTarget } from '@rrl/redis';
 import { DatabaseConnectionService, UsersRepository } from '@rrl/users';
-import { DockerChaosDriver, ProcessChaosDriver } from './drivers';
+import { DockerChaosDriver, type LogFollower, ProcessChaosDriver } from './drivers';
 import type { ManagedProcess } from './process';
 import type { FaultProxy } from './proxy';
 import { ChaosTargets, ScenarioRunner } from './scenarios';
@@ -77,6 +77,11 @@ export class ChaosService implements BeforeApplicationShutdown {
 
   logs(targetId: string, tail: number): Promise<LogLine[]> {
     return this.targetsOfDrivers.logs(targetId, tail);
+  }
+
+  /** Follows a target's output live (the WebSocket log feed); 404 for an unknown target. */
+  followLogs(targetId: string, onLine: (l: LogLine) => void, onError: (e: Error) => void): Promise<LogFollower> {
+    return this.targetsOfDrivers.followLogs(targetId, onLine, onError);
   }
 
   scenarios(): ScenarioInfo[] {
