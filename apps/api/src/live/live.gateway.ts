@@ -104,6 +104,10 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     const authorized = token !== null && this.tokenError(token) === null;
     const session = new LiveSession(socket, this.options, authorized, (reason) => this.onTerminated(reason));
     this.sessions.set(socket, session);
+    // WsAdapter logs every socket error with its stack; a client's oversized frame (ws closes it with
+    // 1009) or broken connection is the client's problem: one debug line, so a public socket cannot flood the log.
+    socket.removeAllListeners('error');
+    socket.on('error', (e) => this.logger.debug(`live client error: ${errorMessage(e)}`));
     socket.on('message', (raw: Buffer, isBinary: boolean) => this.onMessage(session, raw, isBinary));
     socket.send(encode('hello', this.hello(authorized)));
     if (token !== null && !authorized) this.sendError(session, this.tokenError(token)!);
