@@ -23,6 +23,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, RouteSchema, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { UserReadResult } from '@rrl/contracts';
 import type { FastifyReply } from 'fastify';
+import { metricsOverhead } from './metrics-overhead';
 import { compare, compareMany, measure } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
@@ -171,6 +172,16 @@ async function bench(redis: RedisServerProcess): Promise<void> {
     httpSamples: http.samples,
   };
   fs.writeFileSync(path.join(__dirname, 'results', 'read-path.json'), JSON.stringify(result, null, 2));
+
+  await metricsOverhead({
+    app,
+    cache,
+    randomId,
+    httpRps: () => autocannonRps(`${labOrigin}/api/users/`),
+    rounds: ROUNDS,
+    roundMs: ROUND_MS,
+    concurrency: CONCURRENCY,
+  });
 
   raw.disconnect();
   await controllerApp.close();
