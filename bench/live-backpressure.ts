@@ -140,10 +140,10 @@ async function main(): Promise<void> {
     gaps.sort((a, b) => a - b);
     const ticksPerReader = readers.map((r) => r.ticks.filter((t) => t >= started).length);
     const flooded = readers.slice(0, LOG_SUBSCRIBERS);
-    const stalledOpen = stalled.filter((ws) => ws.readyState === WebSocket.OPEN).length;
-    stalled.forEach((ws) => ws.resume()); // let them see their close
-    await new Promise((r) => setTimeout(r, 500));
-    const stalledClosed = stalled.filter((ws) => ws.readyState === WebSocket.CLOSED).length;
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    const terminated = gauge('rrl_live_clients_terminated_total');
+    const connectedAtEnd = gauge('rrl_live_clients');
 
     const result = {
       at: new Date().toISOString(),
@@ -162,7 +162,7 @@ async function main(): Promise<void> {
         linesReceivedMin: Math.min(...flooded.map((r) => r.logLines)),
         droppedMax: Math.max(...flooded.map((r) => r.dropped)),
       },
-      stalledClients: { stillOpenAtEnd: stalledOpen, closedByServer: stalledClosed },
+      server: { clientsConnectedAtEnd: connectedAtEnd, clientsTerminated: terminated },
     };
     console.log(JSON.stringify(result, null, 2));
     const verdict = result.rssMb.peakDelta <= 50 ? 'met' : 'MISSED';
@@ -172,6 +172,7 @@ async function main(): Promise<void> {
     console.log(
       `reading clients: ${result.ticks.perReaderMin}–${result.ticks.perReaderMax} ticks in ${DURATION_S} s; gap p50 ${result.ticks.gapMs.p50} ms, p99 ${result.ticks.gapMs.p99} ms, max ${result.ticks.gapMs.max} ms`,
     );
+    console.log(`clients terminated by the server: ${terminated}; connected at the end: ${connectedAtEnd} of ${CLIENTS}`);
     fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
     fs.writeFileSync(path.join(__dirname, 'results', 'live-backpressure.json'), JSON.stringify(result, null, 2));
     readers.forEach((r) => r.ws.terminate());

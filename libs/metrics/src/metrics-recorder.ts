@@ -66,6 +66,8 @@ export class MetricsRecorder {
     databaseErrors: 0,
     loadtestIterations: 0,
     chaosRunsStarted: 0,
+    liveClients: 0,
+    liveClientsTerminated: 0,
   };
   readonly redisErrors: Record<MetricRedisErrorKind, number> = { timeout: 0, refused: 0, closed: 0, auth: 0, other: 0 };
   readonly latency: Record<MetricReadSource, LatencyHistogram> = {
@@ -171,6 +173,19 @@ export class MetricsRecorder {
 
   loadtestEnded(status: string): void {
     this.loadtestRunsEnded[status] = (this.loadtestRunsEnded[status] ?? 0) + 1;
+  }
+
+  /** WebSocket clients of the live feed: connected now, and terminated for reading too slowly. */
+  liveClientConnected(): void {
+    this.totals.liveClients++;
+  }
+
+  liveClientDisconnected(): void {
+    this.totals.liveClients--;
+  }
+
+  liveClientTerminated(): void {
+    this.totals.liveClientsTerminated++;
   }
 
   // ---- reading -----------------------------------------------------------------------------

@@ -76,6 +76,13 @@ export class PrometheusExporter {
     this.counter('chaos_runs_total', 'Chaos scenario runs ended, by final status.', ['status'], () => byStatus(r.chaosRunsEnded));
     this.counter('loadtest_iterations_total', 'Loop-test iterations done.', [], () => [{ value: t.loadtestIterations }]);
     this.counter('loadtest_runs_total', 'Loop tests ended, by final status.', ['status'], () => byStatus(r.loadtestRunsEnded));
+    this.gauge('live_clients', 'WebSocket clients connected to /ws.', [], () => [{ value: t.liveClients }]);
+    this.counter(
+      'live_clients_terminated_total',
+      'WebSocket clients terminated for reading too slowly (or not answering pings).',
+      [],
+      () => [{ value: t.liveClientsTerminated }],
+    );
     this.gauge('redis_connection_state', 'The Redis connection state (1 for the current one).', ['state'], () =>
       REDIS_STATES.map((state) => ({ labels: { state }, value: r.redis.state === state ? 1 : 0 })),
     );

@@ -104,6 +104,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     const authorized = token !== null && this.tokenError(token) === null;
     const session = new LiveSession(socket, this.options, authorized, (reason) => this.onTerminated(reason));
     this.sessions.set(socket, session);
+    this.metrics.recorder.liveClientConnected();
     // WsAdapter logs every socket error with its stack; a client's oversized frame (ws closes it with
     // 1009) or broken connection is the client's problem: one debug line, so a public socket cannot flood the log.
     socket.removeAllListeners('error');
@@ -118,6 +119,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     const session = this.sessions.get(socket);
     if (!session) return;
     this.sessions.delete(socket);
+    this.metrics.recorder.liveClientDisconnected();
     for (const target of session.logTargets) this.hub.release(target);
     session.dispose();
   }
@@ -268,6 +270,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   private onTerminated(reason: string): void {
+    this.metrics.recorder.liveClientTerminated();
     this.logger.warn(`terminated a live client: ${reason}`);
   }
 
