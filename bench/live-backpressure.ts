@@ -48,7 +48,7 @@ async function server(): Promise<void> {
       host: '127.0.0.1',
       redis: { host: '127.0.0.1', port: redis.port },
       sqlite: { file: ':memory:' },
-      logging: { level: 'warn', pretty: false },
+      logging: { level: 'warn', format: 'json' },
       chaos: { token: TOKEN, probe: { readsPerSecond: 0 } },
     },
   });

@@ -12,6 +12,7 @@ import { RedisController } from './http/redis.controller';
 import { UsersController } from './http/users.controller';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { LAB_RUNTIME, LabRuntimeShutdown } from './embedded/lab-runtime.provider';
+import { LabAppUnderTest } from './chaos/lab-app-under-test';
 import { loggerParams } from './logger';
 import { ApiLogTap } from './live/api-log-tap';
 import { LiveModule } from './live/live.module';
@@ -23,16 +24,21 @@ import { MetricsModule } from './metrics/metrics.module';
 export class AppModule {
   static forRoot(runtime: LabRuntime, live?: Partial<LiveOptions>): DynamicModule {
     const { config } = runtime;
-    // One CacheModule object: ChaosModule imports it by reference, so both see the same cache.
+    // One CacheModule object: ChaosModule imports it by reference (for LabAppUnderTest), so both see the same cache.
     const cache = CacheModule.forRoot();
-    const chaos = ChaosModule.forRoot({ imports: [cache], processes: runtime.targets, proxy: runtime.proxy });
+    const chaos = ChaosModule.forRoot({
+      appUnderTest: LabAppUnderTest,
+      imports: [cache],
+      processes: runtime.targets,
+      proxy: runtime.proxy,
+    });
     const metrics = MetricsModule.forRoot([cache, chaos]);
     const apiLogTap = new ApiLogTap();
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot({ config }),
-        LoggerModule.forRoot(loggerParams(config, apiLogTap)),
+        LoggerModule.forRoot(loggerParams(config, undefined, apiLogTap)),
         RedisModule.forRoot(),
         UsersModule.forRoot(),
         cache,

@@ -4,7 +4,7 @@ import { waitFor } from '@rrl/testing';
 import WebSocket from 'ws';
 import { LiveGateway } from '../src/live/live.gateway';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../src/live/live.options';
-import { CHAOS_TOKEN, startRedisChaosLab, startScenario, untilEnded, type RedisChaosLab } from './chaos-support';
+import { CHAOS_TOKEN, startRedisChaosLab, startScenario, untilEnded, type RedisChaosLab } from './support/chaos-lab';
 import { LiveClient } from './support/live-client';
 import { startLab } from './support/lab';
 
@@ -30,7 +30,7 @@ describe('live feed at /ws (real ws clients, real redis-server, real MariaDB)', 
     env = await startRedisChaosLab({
       users: 10,
       tag: 'live',
-      overrides: { logging: { level: 'warn', pretty: false }, chaos: { probe: { readsPerSecond: 20 } } },
+      overrides: { logging: { level: 'warn', format: 'json' }, chaos: { probe: { readsPerSecond: 20 } } },
       extraTargets: [{ process: flood, kind: 'other' }],
       live: { tickMs: 250, stallMs: 1000, highWaterBytes: 16 * 1024 },
     });
