@@ -1,6 +1,5 @@
 import {
   ERROR_CODES,
-  METRIC_READ_SOURCES,
   type BreakerState,
   type BreakerTransition,
   type MetricReadSource,
@@ -11,9 +10,8 @@ import {
   type RedisConnectionState,
   type RedisErrorKind,
   type RedisStateTransition,
-  type WindowRates,
 } from '@rrl/contracts';
-import { LatencyHistogram, summarize, windowMax } from './latency-histogram';
+import { LatencyHistogram } from './latency-histogram';
 import { OutageTracker } from './outage-tracker';
 import { SlidingWindow, type WindowSample } from './sliding-window';
 
@@ -198,7 +196,7 @@ export class MetricsRecorder {
   snapshot(): MetricsSnapshot {
     const now = this.now();
     const t = this.totals;
-    const latencyBase = this.window.baseFor(now, 60);
+    const current = this.current(now, false);
     return {
       at: new Date(now).toISOString(),
       uptimeSeconds: Math.round((now - this.startedAt) / 1000),
@@ -217,10 +215,12 @@ export class MetricsRecorder {
         loadtestIterations: t.loadtestIterations,
         chaosRuns: t.chaosRunsStarted,
       },
-      rates: { last10s: this.rates(now, 10), last60s: this.rates(now, 60) },
-      latency: Object.fromEntries(
-        METRIC_READ_SOURCES.map((source, i) => [source, this.windowLatency(source, latencyBase?.latency[i])]),
-      ) as MetricsSnapshot['latency'],
+      rates: { last10s: this.window.rates(current, 10), last60s: this.window.rates(current, 60) },
+      latency: {
+        redis: this.window.latency(current, 60, 0, this.latency.redis.maxMs),
+        mysql: this.window.latency(current, 60, 1, this.latency.mysql.maxMs),
+        none: this.window.latency(current, 60, 2, this.latency.none.maxMs),
+      },
       redis: { state: this.redis.state, endpoint: this.redis.endpoint, attempt: this.redis.attempt, since: iso(this.redis.since) },
       breaker: { state: this.breaker.state, since: iso(this.breaker.since) },
       currentOutage: this.outages.currentOutage(),
@@ -247,9 +247,15 @@ export class MetricsRecorder {
   }
 
   private sample(): void {
+    this.window.push(this.current(this.now(), true));
+  }
+
+  /** The totals as a window sample; `copy` for the ring (a live one may share the histograms' arrays). */
+  private current(at: number, copy: boolean): WindowSample {
     const t = this.totals;
-    this.window.push({
-      at: this.now(),
+    const counts = (h: LatencyHistogram) => (copy ? h.counts.slice() : h.counts);
+    return {
+      at,
       readsRedis: t.readsRedis,
       readsMysql: t.readsMysql,
       readsNone: t.readsNone,
@@ -258,37 +264,8 @@ export class MetricsRecorder {
       fallbacks: t.fallbacks,
       failed: t.failedReads,
       redisErrors: this.redisErrorTotal(),
-      latency: [this.latency.redis.counts.slice(), this.latency.mysql.counts.slice(), this.latency.none.counts.slice()],
-    });
-  }
-
-  private rates(now: number, seconds: number): WindowRates {
-    const t = this.totals;
-    const base = this.window.baseFor(now, seconds);
-    const elapsed = base ? Math.max((now - base.at) / 1000, 0.001) : 1;
-    const d = (current: number, key: Exclude<keyof WindowSample, 'at' | 'latency'>) => current - (base ? base[key] : 0);
-    const bySource = { redis: d(t.readsRedis, 'readsRedis'), mysql: d(t.readsMysql, 'readsMysql'), none: d(t.readsNone, 'readsNone') };
-    const reads = bySource.redis + bySource.mysql + bySource.none;
-    const hits = d(t.hits + t.negativeHits, 'hits');
-    const lookups = hits + d(t.misses, 'misses');
-    const perSecond = (n: number) => Math.round((n / elapsed) * 100) / 100;
-    const ratio = (n: number, of: number) => (of === 0 ? null : Math.round((n / of) * 10_000) / 10_000);
-    return {
-      windowSeconds: seconds,
-      readsPerSecond: perSecond(reads),
-      readsPerSecondBySource: { redis: perSecond(bySource.redis), mysql: perSecond(bySource.mysql), none: perSecond(bySource.none) },
-      hitRate: ratio(hits, lookups),
-      fallbackRate: ratio(d(t.fallbacks, 'fallbacks'), reads),
-      errorRate: ratio(d(t.failedReads, 'failed'), reads),
-      redisErrorsPerSecond: perSecond(d(this.redisErrorTotal(), 'redisErrors')),
+      latency: [counts(this.latency.redis), counts(this.latency.mysql), counts(this.latency.none)],
     };
-  }
-
-  private windowLatency(source: MetricReadSource, base: Float64Array | undefined): MetricsSnapshot['latency'][MetricReadSource] {
-    const h = this.latency[source];
-    const counts = base ? h.counts.map((c, i) => c - base[i]) : h.counts;
-    const count = counts.reduce((a, b) => a + b, 0);
-    return summarize(counts, count, windowMax(counts, h.maxMs));
   }
 }
 
