@@ -25,6 +25,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, RouteSchema, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { UserReadResult } from '@rrl/contracts';
 import type { FastifyReply } from 'fastify';
+import { metricsOverhead } from './metrics-overhead';
 import { PEERS } from './peers';
 import { compareMany, measure } from './support';
 
@@ -216,6 +217,16 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   fs.writeFileSync(path.join(__dirname, 'results', 'read-path.json'), JSON.stringify(result, null, 2));
 
   await Promise.all(peers.map(({ path: peer }) => peer.close()));
+  await metricsOverhead({
+    app,
+    cache,
+    randomId,
+    httpRps: () => autocannonRps(`${labOrigin}/api/users/`),
+    rounds: ROUNDS,
+    roundMs: ROUND_MS,
+    concurrency: CONCURRENCY,
+  });
+
   raw.disconnect();
   await controllerApp.close();
   await bare.close();
