@@ -53,6 +53,21 @@ export async function startCacheHarness({ redisPort, mysql, overrides = {} }: Ha
   return { app, config, cache: app.get(UserCacheService), users: app.get(UsersRepository), redis, close: () => app.close() };
 }
 
+/** Every name `h` reads for user `id` until Redis serves it again (the first read after an outage included). */
+export async function namesUntilRedisServes(h: CacheHarness, id: number): Promise<string[]> {
+  const names: string[] = [];
+  await waitFor(
+    'served from Redis again',
+    async () => {
+      const r = await h.cache.get(id);
+      names.push(r.user.name);
+      return r.source === 'redis';
+    },
+    20_000,
+  );
+  return names;
+}
+
 /** The rejection of `p`, failing the test when it resolves. */
 export async function rejectionOf(p: Promise<unknown>): Promise<{ code?: string; statusCode?: number; message: string }> {
   try {

@@ -1,6 +1,6 @@
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { InvalidationLog } from '@rrl/users';
-import { startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { namesUntilRedisServes, startCacheHarness, type CacheHarness } from './cache.test-helpers';
 import { PendingInvalidationsService, type InvalidationBookkeeping } from './pending-invalidations.service';
 
 /**
@@ -25,20 +25,6 @@ describe('pending invalidations outlive the process that made them', () => {
   };
   const servedFromRedis = (h: CacheHarness, id: number) =>
     waitFor(`user ${id} served from Redis`, async () => (await h.cache.get(id)).source === 'redis', 20_000);
-  /** Every name read until Redis serves the user again. */
-  async function namesUntilRedisServes(h: CacheHarness, id: number): Promise<string[]> {
-    const names: string[] = [];
-    await waitFor(
-      'served from Redis again',
-      async () => {
-        const r = await h.cache.get(id);
-        names.push(r.user.name);
-        return r.source === 'redis';
-      },
-      20_000,
-    );
-    return names;
-  }
 
   /**
    * Caches a user, then renames it through `writer` while Redis is paused and closes `writer` before Redis
@@ -107,21 +93,21 @@ describe('pending invalidations outlive the process that made them', () => {
     await close(other);
   }, 90_000);
 
-  it('with the marks in memory only, a restarted process serves the old value: the stale read the database log prevents', async () => {
-    const u = await renameDuringOutageThenDie(await start(), 'RestartMemory', [], 'memory');
-    const restarted = await start();
-    const names = await namesUntilRedisServes(restarted, u.id);
-    expect(names.at(-1)).toBe('RestartMemory Before');
-    await close(restarted);
-  }, 90_000);
-
-  it('with the marks in memory only, another instance alive through the outage serves the old value', async () => {
-    const other = await start();
-    const u = await renameDuringOutageThenDie(await start(), 'OtherMemory', [other], 'memory');
-    const names = await namesUntilRedisServes(other, u.id);
-    expect(names.at(-1)).toBe('OtherMemory Before');
-    await close(other);
-  }, 90_000);
+  it.each([
+    ['a restarted process', 'RestartMemory', false],
+    ['another instance alive through the outage', 'OtherMemory', true],
+  ] as const)(
+    'with the marks in memory only, %s serves the old value: the stale read the database log prevents',
+    async (_, name, aliveThrough) => {
+      const other = aliveThrough ? await start() : null;
+      const u = await renameDuringOutageThenDie(await start(), name, other ? [other] : [], 'memory');
+      const reader = other ?? (await start());
+      const names = await namesUntilRedisServes(reader, u.id);
+      expect(names.at(-1)).toBe(`${name} Before`);
+      await close(reader);
+    },
+    90_000,
+  );
 
   it('a mark made again after a flush began survives that flush, in memory and in the database', async () => {
     const h = await start();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ReadOutcome } from '@rrl/contracts';
 import { MariaDbProcess, RedisServerProcess, waitFor } from '@rrl/testing';
 import Redis from 'ioredis';
-import { rejectionOf, startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { namesUntilRedisServes, rejectionOf, startCacheHarness, type CacheHarness } from './cache.test-helpers';
 import { PendingInvalidationsService, type InvalidationBookkeeping } from './pending-invalidations.service';
 
 /**
@@ -53,21 +53,6 @@ describe('UserCacheService when Redis or the database fails', () => {
     const u = await h.cache.create({ name, email: `${name.toLowerCase().replace(/\W/g, '')}@example.test` });
     await servedFromRedis(u.id);
     return u;
-  }
-
-  /** Every name read until Redis serves the user again. */
-  async function namesUntilRedisServes(id: number): Promise<string[]> {
-    const names: string[] = [];
-    await waitFor(
-      'served from Redis again',
-      async () => {
-        const r = await h.cache.get(id);
-        names.push(r.user.name);
-        return r.source === 'redis';
-      },
-      20_000,
-    );
-    return names;
   }
 
   /** Renames a cached user while Redis is paused (`openFirst`: after the breaker opened), then resumes Redis. */
@@ -140,7 +125,7 @@ describe('UserCacheService when Redis or the database fails', () => {
     'SIGSTOP (%s): a write while Redis is paused is never read back stale, not even by the first read after SIGCONT',
     async (label, openFirst, bookkeeping) => {
       const u = await renameWhilePaused(label, openFirst, bookkeeping);
-      const names = await namesUntilRedisServes(u.id);
+      const names = await namesUntilRedisServes(h, u.id);
       expect(names.length).toBeGreaterThan(0);
       expect(names.every((n) => n === `Paused After ${label}`)).toBe(true);
       expect(h.cache.stats().pendingInvalidations).toBe(0);
@@ -150,7 +135,7 @@ describe('UserCacheService when Redis or the database fails', () => {
 
   it('SIGSTOP (the breaker is already open), bookkeeping off: Redis serves the old value after SIGCONT, the stale read the marks prevent', async () => {
     const u = await renameWhilePaused('Unguarded', true, 'off');
-    const names = await namesUntilRedisServes(u.id);
+    const names = await namesUntilRedisServes(h, u.id);
     expect(names.at(-1)).toBe('Paused Before Unguarded');
   }, 60_000);
 
@@ -172,7 +157,7 @@ describe('UserCacheService when Redis or the database fails', () => {
     expect(appendOnlyData()).toContain(`Killed Before ${label}`);
     expect(appendOnlyData()).toContain(`Gone ${label}`);
     await redisServer.start();
-    const names = await namesUntilRedisServes(u.id);
+    const names = await namesUntilRedisServes(h, u.id);
     const deleted = await h.cache.get(gone.id).then(
       (r) => `served from ${r.source}: ${r.user.name}`,
       (e: { code?: string }) => e.code,
