@@ -34,7 +34,9 @@ export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplica
     skipMiddie: true,
     routerOptions: { compile: true, maxParamLength: MAX_PARAM_LENGTH },
     // The router's own rejections (malformed URL, over-long parameter) happen before any route or
-    // hook, so Nest's exception layer never sees them: hand them to the same filter.
+    // hook, so Nest's exception layer never sees them: hand them to the same filter. (This replaces
+    // the adapter's default, whose only other job is Nest's security-headers hook, which this app
+    // does not enable.)
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => filter.respond(error, request, reply),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { bufferLogs: true });
