@@ -55,15 +55,20 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     await sleep(300);
     redis.pause();
     await waitFor('breaker open', async () => (await lab.get<CacheStats>('/api/cache/stats')).body.breaker.state === 'open', 10_000);
+    const opened = (await lab.get<CacheStats>('/api/cache/stats')).body;
     await sleep(2000);
     redis.unpause();
     await servedFromRedisAgain();
     const outcomes = await run.stop();
     expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
-    // Once the breaker is open, reads skip Redis: their latency is the database's, not a timeout's.
+    // Once the breaker is open, reads skip Redis (counted as breaker rejections): their latency is the
+    // database's, not a timeout's. The median is held under one command timeout, the cost of a read that
+    // did wait on Redis; 200 ms failed at a load average of 24 on this shared 2-core machine.
     const whileOpen = outcomes.filter((o) => o.source === 'mysql').map((o) => o.ms);
     expect(whileOpen.length).toBeGreaterThan(20);
-    expect(percentile(whileOpen, 50)).toBeLessThan(200);
+    const rejected = (await lab.get<CacheStats>('/api/cache/stats')).body.breakerRejections - opened.breakerRejections;
+    expect(rejected).toBeGreaterThan(20);
+    expect(percentile(whileOpen, 50)).toBeLessThan(lab.config.redis.connection.commandTimeout);
     // No read waits longer than the command timeout plus a database round trip (generous for a shared 2-core box).
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(lab.config.redis.connection.commandTimeout + 1500);
     const stats = await lab.get<CacheStats>('/api/cache/stats');
