@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { type AppConfig, InjectAppConfig } from '@rrl/config';
+import { redactSecrets } from '@rrl/common';
 import type { RedisConnectionState, RedisErrorKind, RedisResetResult, RedisStateTransition, RedisStatus } from '@rrl/contracts';
 import type Redis from 'ioredis';
 import { backoffDelay } from './backoff';
@@ -12,7 +13,7 @@ import {
   redisSecrets,
 } from './redis-client.factory';
 import { errorMessage } from '@rrl/contracts';
-import { classifyRedisError, HeartbeatTimeoutError, redactSecrets } from './redis-errors';
+import { classifyRedisError, HeartbeatTimeoutError } from './redis-errors';
 import { RedisHeartbeat } from './redis-heartbeat';
 import { RedisStateMachine } from './redis-state-machine';
 import { StuckRetryDetector } from './stuck-retry.detector';
@@ -268,7 +269,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     const cause = this.pendingError ?? { kind: 'closed', message: 'connection closed' };
     this.pendingError = null;
     this.clientAttempts += 1;
-    this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message });
+    this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message, delayMs });
     this.events.emit('retry', { attempt: this.machine.attempt, delayMs, errorKind: cause.kind });
   }
 

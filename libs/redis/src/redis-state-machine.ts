@@ -1,3 +1,4 @@
+import { CappedBuffer } from '@rrl/common';
 import type { RedisConnectionState, RedisConnectionStats, RedisErrorKind, RedisStateTransition, RedisStatus } from '@rrl/contracts';
 
 /** Transitions kept for GET /api/redis/history and the dashboard. */
@@ -6,6 +7,8 @@ export const HISTORY_CAPACITY = 200;
 export interface TransitionCause {
   errorKind?: RedisErrorKind;
   message?: string;
+  /** Backoff before the scheduled attempt, when the client told it. */
+  delayMs?: number;
 }
 
 type LastError = NonNullable<RedisStatus['lastError']>;
@@ -18,8 +21,7 @@ export class RedisStateMachine {
   private _state: RedisConnectionState = 'idle';
   private _attempt = 0;
   private _lastError: LastError | null = null;
-  private readonly ring: RedisStateTransition[] = [];
-  private lastChange: number;
+  private readonly ring: CappedBuffer<RedisStateTransition>;
   private outageStartedAt: number | null = null;
   private counters = { attempts: 0, outages: 0, successfulReconnects: 0, forcedResets: 0 };
   private lastRecoveryMs: number | null = null;
@@ -28,9 +30,9 @@ export class RedisStateMachine {
   constructor(
     private readonly onTransition: (t: RedisStateTransition) => void = () => undefined,
     private readonly now: () => number = Date.now,
-    private readonly capacity = HISTORY_CAPACITY,
+    capacity = HISTORY_CAPACITY,
   ) {
-    this.lastChange = now();
+    this.ring = new CappedBuffer(capacity);
   }
 
   get state(): RedisConnectionState {
@@ -46,11 +48,6 @@ export class RedisStateMachine {
     return this._lastError;
   }
 
-  /** Epoch ms of the last state change. */
-  get lastChangeAt(): number {
-    return this.lastChange;
-  }
-
   begin(): void {
     if (this._state === 'idle') this.moveTo('connecting', {});
   }
@@ -60,7 +57,7 @@ export class RedisStateMachine {
   }
 
   /** The client scheduled reconnect attempt n+1 after a failure of the given kind. */
-  retryScheduled(cause: Required<TransitionCause>): void {
+  retryScheduled(cause: Required<Omit<TransitionCause, 'delayMs'>> & Pick<TransitionCause, 'delayMs'>): void {
     if (this._state === 'stopped') return;
     this.startOutage();
     this._attempt += 1;
@@ -107,8 +104,8 @@ export class RedisStateMachine {
   }
 
   /** Newest last. */
-  history(limit = this.capacity): RedisStateTransition[] {
-    return limit <= 0 ? [] : this.ring.slice(-limit);
+  history(limit?: number): RedisStateTransition[] {
+    return this.ring.last(limit);
   }
 
   /** An outage starts at the first failure after boot or after being ready. */
@@ -123,9 +120,7 @@ export class RedisStateMachine {
     const now = this.now();
     const t: RedisStateTransition = { at: new Date(now).toISOString(), from: this._state, to, attempt: this._attempt, ...cause };
     this._state = to;
-    this.lastChange = now;
     this.ring.push(t);
-    if (this.ring.length > this.capacity) this.ring.shift();
     this.onTransition(t);
   }
 }

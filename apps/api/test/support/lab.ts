@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { percentile as percentileOfSorted, sortedAscending } from '@rrl/common';
 import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 import { waitFor } from '@rrl/testing';
 import { createApp } from '../../src/app.factory';
 import { prepareLabRuntime, type LocalTarget } from '../../src/embedded/lab-runtime';
+import type { LiveOptions } from '../../src/live/live.options';
 
 export interface LabOptions {
   redis?: { host?: string; port: number; password?: string; username?: string };
@@ -10,6 +12,8 @@ export interface LabOptions {
   overrides?: DeepPartial<AppConfig>;
   /** Local processes (the test's redis-server / mariadbd) offered to the chaos process driver. */
   targets?: LocalTarget[];
+  /** Limits of the WebSocket feed (defaults: live/live.options.ts). */
+  live?: Partial<LiveOptions>;
   /** Wait until /health/ready is 200 (the database connected and migrated) before returning. Default true. */
   waitForDatabase?: boolean;
 }
@@ -34,7 +38,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     overrides: {
       port: 0,
       host: '127.0.0.1',
-      logging: { level: 'error', pretty: false },
+      logging: { level: 'error', format: 'json' },
       shutdownGraceMs: 0,
       redis: {
         host: opts.redis?.host ?? '127.0.0.1',
@@ -50,7 +54,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     } as DeepPartial<AppConfig>,
   });
   const runtime = await prepareLabRuntime(config, opts.targets ?? []);
-  const app = await createApp(runtime);
+  const app = await createApp(runtime, { live: opts.live });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
@@ -90,8 +94,7 @@ export async function hammer<T>(concurrency: number, fn: () => Promise<T>, until
   return out;
 }
 
+/** The nearest-rank percentile of unsorted values, 0 when there are none. */
 export function percentile(values: number[], p: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return percentileOfSorted(sortedAscending(values), p) ?? 0;
 }
