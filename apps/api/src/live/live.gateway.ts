@@ -101,7 +101,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     const token = tokenOfRequest(request);
-    const authorized = token !== null && this.tokenError(token) === null;
+    const tokenProblem = token === null ? null : this.tokenError(token);
+    const authorized = token !== null && tokenProblem === null;
     const session = new LiveSession(socket, this.options, authorized, (reason) => this.onTerminated(reason));
     this.sessions.set(socket, session);
     this.metrics.recorder.liveClientConnected();
@@ -111,7 +112,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     socket.on('error', (e) => this.logger.debug(`live client error: ${errorMessage(e)}`));
     socket.on('message', (raw: Buffer, isBinary: boolean) => this.onMessage(session, raw, isBinary));
     socket.send(encode('hello', this.hello(authorized)));
-    if (token !== null && !authorized) this.sendError(session, this.tokenError(token)!);
+    if (tokenProblem) this.sendError(session, tokenProblem);
     if (authorized && Date.now() - this.logTargetsAt > TARGETS_REFRESH_MS) void this.refreshLogTargets();
   }
 
