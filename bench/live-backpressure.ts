@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerMessage } from '@rrl/contracts';
 import WebSocket from 'ws';
-import { percentile } from './support';
+import { percentile } from '@rrl/common';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 200);
 const STALLED = Number(process.env.STALLED ?? 20);

@@ -11,7 +11,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { UserCacheService } from '@rrl/cache';
 import type { ReadOutcome } from '@rrl/contracts';
 import { MetricsRecorder } from '@rrl/metrics';
-import { compare, measure, median } from './support';
+import { compareMany, measure, median } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), as bench/run.ts loads it: app.get() needs the same class object. */
@@ -50,26 +50,16 @@ export async function metricsOverhead(b: OverheadBench): Promise<void> {
       return r.opsPerSec;
     });
   const readsBefore = metrics.snapshot().totals.reads.redis;
+  const onVsOff = async (bench: string, variant: (on: boolean) => Promise<number>) => {
+    const c = await compareMany(b.rounds, { off: () => variant(false), on: () => variant(true) });
+    return { bench, baseline: c.medians.off, candidate: c.medians.on, ...c.ratio('on', 'off') };
+  };
   const rows = [
-    {
-      bench: 'in-process cache hit, metrics on vs off',
-      ...(await compare(
-        b.rounds,
-        () => inProcess(false),
-        () => inProcess(true),
-      )),
-    },
-    {
-      bench: 'HTTP GET /api/users/:id hit, metrics on vs off',
-      ...(await compare(
-        b.rounds,
-        () => withMetrics(false, b.httpRps),
-        () => withMetrics(true, b.httpRps),
-      )),
-    },
+    await onVsOff('in-process cache hit, metrics on vs off', inProcess),
+    await onVsOff('HTTP GET /api/users/:id hit, metrics on vs off', (on) => withMetrics(on, b.httpRps)),
   ];
   metrics.attachReads();
-  // Skip the warm-up round compare() runs first for each variant.
+  // Skip the warm-up round compareMany() runs first for each variant.
   const cpuRatios = perCpuSecond.on.slice(1).map((on, i) => on / perCpuSecond.off[i + 1]);
   const cpu = { median: median(cpuRatios), min: Math.min(...cpuRatios), max: Math.max(...cpuRatios) };
   const counted = metrics.snapshot().totals.reads.redis - readsBefore;
