@@ -216,6 +216,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   };
   fs.writeFileSync(path.join(__dirname, 'results', 'read-path.json'), JSON.stringify(result, null, 2));
 
+  await Promise.all(peers.map(({ path: peer }) => peer.close()));
   await metricsOverhead({
     app,
     cache,
@@ -226,7 +227,6 @@ async function bench(redis: RedisServerProcess): Promise<void> {
     concurrency: CONCURRENCY,
   });
 
-  await Promise.all(peers.map(({ path: peer }) => peer.close()));
   raw.disconnect();
   await controllerApp.close();
   await bare.close();

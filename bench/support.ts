@@ -65,3 +65,9 @@ export async function compareMany<K extends string>(rounds: number, variants: Re
     },
   };
 }
+
+/** A candidate against a baseline (compareMany with two variants). */
+export async function compare(rounds: number, baseline: () => Promise<number>, candidate: () => Promise<number>) {
+  const c = await compareMany(rounds, { baseline, candidate });
+  return { ...c.medians, ...c.ratio('candidate', 'baseline') };
+}
