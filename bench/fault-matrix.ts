@@ -11,7 +11,9 @@ import path from 'node:path';
 import { RedisServerProcess } from '@rrl/chaos';
 import { MariaDbProcess } from '@rrl/testing';
 import { loadConfig } from '@rrl/config';
-import type { CacheStats, ChaosRun, RedisStatus, UserDto, UserReadResult } from '@rrl/contracts';
+import type { ChaosRun, RedisStatus, UserDto } from '@rrl/contracts';
+import { client, json, newTally, settle, sleep, TOKEN, WRITE_SHARE, type Tally } from './fault-clients';
+import { runSentinelMatrix } from './sentinel-matrix';
 import { percentile } from './support';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
@@ -20,94 +22,20 @@ const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') a
 /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
 
 const USERS = 200;
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+export const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const FAULT_MS = Number(process.env.BENCH_FAULT_MS ?? 3000);
-/** Share of client operations that are writes (PATCH), the rest reads. */
-const WRITE_SHARE = 0.1;
-const TOKEN = 'fault-matrix-token';
+/** The restart scenario's default downtime (libs/chaos restart.scenario.ts). */
+const LONG_RESTART_MS = Number(process.env.BENCH_LONG_RESTART_MS ?? 45_000);
 const REDIS_PASSWORD = 'fault-matrix-redis-pw';
 
-interface Tally {
-  served: number;
-  failed: number;
-  stale: number;
-  failedCodes: Record<string, number>;
-  latencies: number[];
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const versionOf = (name: string) => Number(/ v(\d+)$/.exec(name)?.[1] ?? -1);
-
-async function json<T>(base: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(base + p, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
 /**
- * One client: owns a few users, writes a new version now and then, reads its users (and others)
- * the rest of the time. It knows the last version the API acknowledged for its own users: reading
- * an older one is a stale read.
+ * Reconnect attempts per second of outage during one run: the attempts the connection counted,
+ * over the outage it reports having recovered from. Null when the run caused no Redis outage.
  */
-async function client(
-  base: string,
-  owned: number[],
-  all: number[],
-  acked: Map<number, number>,
-  tally: Tally,
-  running: () => boolean,
-): Promise<void> {
-  let v = 0;
-  while (running()) {
-    if (Math.random() < WRITE_SHARE) {
-      const id = owned[v % owned.length];
-      const version = acked.get(id)! + 1 + v++;
-      const res = await json<UserDto>(base, 'PATCH', `/api/users/${id}`, { name: `user ${id} v${version}` }).catch(() => ({
-        status: 0,
-        body: null,
-      }));
-      if (res.status === 200) acked.set(id, Math.max(acked.get(id)!, version));
-      continue;
-    }
-    const mine = Math.random() < 0.5;
-    const id = mine ? owned[Math.floor(Math.random() * owned.length)] : all[Math.floor(Math.random() * all.length)];
-    const before = acked.get(id)!;
-    const t0 = performance.now();
-    const res = await json<UserReadResult & { code?: string }>(base, 'GET', `/api/users/${id}`).catch(() => ({
-      status: 0,
-      body: { code: 'NETWORK' } as never,
-    }));
-    tally.latencies.push(performance.now() - t0);
-    if (res.status === 200) {
-      tally.served++;
-      if (owned.includes(id) && versionOf(res.body.user.name) < before) tally.stale++;
-    } else {
-      tally.failed++;
-      const code = `${res.status} ${res.body?.code ?? ''}`.trim();
-      tally.failedCodes[code] = (tally.failedCodes[code] ?? 0) + 1;
-    }
-  }
-}
-
-async function settle(base: string, ids: number[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const status = await json<RedisStatus>(base, 'GET', '/api/redis/status');
-    const stats = await json<CacheStats>(base, 'GET', '/api/cache/stats');
-    const reads = await Promise.all(ids.slice(0, 5).map((id) => json<UserReadResult>(base, 'GET', `/api/users/${id}`)));
-    if (
-      status.body.state === 'ready' &&
-      stats.body.breaker.state === 'closed' &&
-      reads.every((r) => r.status === 200 && r.body.source === 'redis')
-    )
-      return;
-    await sleep(200);
-  }
-  throw new Error('the lab did not settle (Redis ready, breaker closed, reads from Redis) within 60 s');
+function reconnectRate(before: RedisStatus['stats'], after: RedisStatus['stats']): number | null {
+  const attempts = after.attempts - before.attempts;
+  if (attempts === 0 || after.lastRecoveryMs === null || after.lastReadyAt === before.lastReadyAt) return null;
+  return attempts / (after.lastRecoveryMs / 1000);
 }
 
 async function main(): Promise<void> {
@@ -150,6 +78,9 @@ async function main(): Promise<void> {
     ['crash', { target: redisTarget, downtimeMs: FAULT_MS }],
     ['stop-start', { target: redisTarget, downtimeMs: FAULT_MS }],
     ['restart', { target: redisTarget, downtimeMs: FAULT_MS }],
+    // The restart scenario's own default downtime: many attempts at the capped backoff, the case
+    // that shows both the attempt rate against a dead server and the recovery once it is back.
+    ['restart', { target: redisTarget, downtimeMs: LONG_RESTART_MS }],
     ['pause', { target: redisTarget, durationMs: FAULT_MS }],
     ['auth-failure', { target: redisTarget, durationMs: FAULT_MS }],
     ['partition', { target: redisTarget, durationMs: FAULT_MS }],
@@ -159,10 +90,10 @@ async function main(): Promise<void> {
   ];
   // BENCH_SCENARIOS=crash,both-down runs only those.
   const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim());
-  const rows: { scenario: string; tally: Tally; run: ChaosRun }[] = [];
+  const rows: { scenario: string; tally: Tally; run: ChaosRun; attemptsPerSecond: number | null }[] = [];
   for (const [name, params] of scenarios.filter(([n]) => !only || only.includes(n))) {
     await settle(base, ids);
-    const tally: Tally = { served: 0, failed: 0, stale: 0, failedCodes: {}, latencies: [] };
+    const tally = newTally();
     let running = true;
     const clients = Array.from({ length: CLIENTS }, (_, k) =>
       client(
@@ -175,6 +106,7 @@ async function main(): Promise<void> {
       ),
     );
     await sleep(500);
+    const before = (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats;
     const started = await json<ChaosRun>(base, 'POST', `/api/chaos/scenarios/${name}`, params);
     if (started.status !== 202) throw new Error(`${name}: ${started.status} ${JSON.stringify(started.body)}`);
     let run = started.body;
@@ -184,16 +116,19 @@ async function main(): Promise<void> {
     }
     running = false;
     await Promise.all(clients);
-    rows.push({ scenario: name, tally, run });
+    const attemptsPerSecond = reconnectRate(before, (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats);
+    rows.push({ scenario: name, tally, run, attemptsPerSecond });
     console.log(
       `  ${name}: ${run.status}, ${tally.served} served, ${tally.failed} failed ${JSON.stringify(tally.failedCodes)}, ${tally.stale} stale`,
     );
   }
 
   const fmt = (n: number | null) => (n === null ? 'n/a' : String(Math.round(n)));
-  console.log('\n| scenario | fault | reads served | failed reads | stale reads | p99 ms | time to detect ms | time to recover ms |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const { scenario, tally, run } of rows) {
+  console.log(
+    '\n| scenario | fault | reads served | failed reads | stale reads | p99 ms | time to detect ms | time to recover ms | attempts/s while down |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { scenario, tally, run, attemptsPerSecond } of rows) {
     const fault = Object.entries(run.params)
       .filter(([k]) => !/target/i.test(k))
       .map(([k, v]) => `${k}=${String(v)}`)
@@ -205,7 +140,7 @@ async function main(): Promise<void> {
       : '0';
     const sorted = [...tally.latencies].sort((a, b) => a - b);
     console.log(
-      `| ${scenario} | ${fault} | ${tally.served} | ${failed} | ${tally.stale} | ${fmt(percentile(sorted, 99))} | ${fmt(run.metrics.timeToDetectMs)} | ${fmt(run.metrics.timeToRecoverMs)} |`,
+      `| ${scenario} | ${fault} | ${tally.served} | ${failed} | ${tally.stale} | ${fmt(percentile(sorted, 99))} | ${fmt(run.metrics.timeToDetectMs)} | ${fmt(run.metrics.timeToRecoverMs)} | ${attemptsPerSecond === null ? 'n/a' : attemptsPerSecond.toFixed(2)} |`,
     );
   }
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
@@ -227,7 +162,9 @@ async function main(): Promise<void> {
   await Promise.all([redis.stop(), maria.stop()]);
 }
 
-main().catch((e) => {
+// `--topology sentinel`: the Sentinel failovers (bench/sentinel-matrix.ts) instead of the one-node faults.
+const topology = process.argv.includes('--topology') ? process.argv[process.argv.indexOf('--topology') + 1] : 'single';
+(topology === 'sentinel' ? runSentinelMatrix({ clients: CLIENTS, users: USERS }) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -7,6 +7,8 @@ export const HISTORY_CAPACITY = 200;
 export interface TransitionCause {
   errorKind?: RedisErrorKind;
   message?: string;
+  node?: string;
+  previousNode?: string;
 }
 
 type LastError = NonNullable<RedisStatus['lastError']>;
@@ -24,6 +26,9 @@ export class RedisStateMachine {
   private counters = { attempts: 0, outages: 0, successfulReconnects: 0, forcedResets: 0 };
   private lastRecoveryMs: number | null = null;
   private lastReadyAt: number | null = null;
+  private _node: string | null = null;
+  private nodeSwitches = 0;
+  private lastNodeSwitchAt: number | null = null;
 
   constructor(
     private readonly onTransition: (t: RedisStateTransition) => void = () => undefined,
@@ -42,6 +47,11 @@ export class RedisStateMachine {
     return this._attempt;
   }
 
+  /** The data node of the last ready connection. */
+  get node(): string | null {
+    return this._node;
+  }
+
   get lastError(): LastError | null {
     return this._lastError;
   }
@@ -55,7 +65,7 @@ export class RedisStateMachine {
   }
 
   /** The client scheduled reconnect attempt n+1 after a failure of the given kind. */
-  retryScheduled(cause: Required<TransitionCause>): void {
+  retryScheduled(cause: Required<Pick<TransitionCause, 'errorKind' | 'message'>>): void {
     if (this._state === 'stopped') return;
     this.startOutage();
     this._attempt += 1;
@@ -63,16 +73,23 @@ export class RedisStateMachine {
     this.moveTo(cause.errorKind === 'auth' ? 'auth-failed' : 'reconnecting', cause);
   }
 
-  ready(): void {
+  /** Ready on `node` ("host:port", when known); a node other than the last one counts as a switch. */
+  ready(node?: string): void {
     if (this._state === 'stopped' || this._state === 'ready') return;
     const now = this.now();
+    const previousNode = node && this._node && node !== this._node ? this._node : undefined;
+    if (previousNode) {
+      this.nodeSwitches += 1;
+      this.lastNodeSwitchAt = now;
+    }
+    if (node) this._node = node;
     if (this.outageStartedAt !== null) {
       this.counters.successfulReconnects += 1;
       this.lastRecoveryMs = now - this.outageStartedAt;
       this.outageStartedAt = null;
     }
     this.lastReadyAt = now;
-    this.moveTo('ready', {});
+    this.moveTo('ready', { ...(node ? { node } : {}), ...(previousNode ? { previousNode } : {}) });
     this._attempt = 0;
   }
 
@@ -98,6 +115,8 @@ export class RedisStateMachine {
       lastRecoveryMs: this.lastRecoveryMs,
       lastReadyAt: this.lastReadyAt === null ? null : new Date(this.lastReadyAt).toISOString(),
       forcedResets,
+      nodeSwitches: this.nodeSwitches,
+      lastNodeSwitchAt: this.lastNodeSwitchAt === null ? null : new Date(this.lastNodeSwitchAt).toISOString(),
     };
   }
 
