@@ -17,12 +17,13 @@ import { UserCacheService } from '@rrl/cache';
 import { RedisServerProcess } from '@rrl/chaos';
 import { percentile, sleep, sortedAscending } from '@rrl/common';
 import { loadConfig, type AppConfig } from '@rrl/config';
-import type { ChaosRun, UserDto } from '@rrl/contracts';
+import type { ChaosRun, RedisStatus, UserDto } from '@rrl/contracts';
 import { MariaDbProcess } from '@rrl/testing';
 import { UsersRepository } from '@rrl/users';
 import { client, HUNG_MS, newTally, versionOf, WRITE_SHARE, type Tally } from './fault-clients';
 import { PEERS } from './peers';
 import { labHttpPath, labPath, type ReadPath } from './read-path';
+import { runSentinelMatrix } from './sentinel-matrix';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -36,6 +37,8 @@ const WITH_PEERS = process.argv.includes('--peers');
  * With peers, faults outlast the 10 s hang budget (HUNG_MS), so a path that waits on Redis for as long as
  * the fault lasts shows as hung; the lab-only matrix keeps its 3 s faults.
  */
+/** The restart scenario's default downtime (45 s), for the one-attempt-per-second budget. */
+const LONG_RESTART_MS = Number(process.env.BENCH_LONG_RESTART_MS ?? 45_000);
 const FAULT_MS = Number(process.env.BENCH_FAULT_MS ?? (WITH_PEERS ? 12_000 : 3000));
 /** After the target is back, clients keep going until their path reads from Redis again, at most this long. */
 const RECOVERY_WAIT_MS = 20_000;
@@ -161,7 +164,7 @@ function failedCell(t: Tally): string {
   return `${t.failed} (${kinds.slice(0, 2).join(', ')}${kinds.length > 2 ? ', …' : ''})`;
 }
 
-function printScenario(name: string, run: ChaosRun, rows: Row[]): void {
+function printScenario(name: string, run: ChaosRun, rows: Row[], attemptsPerSecond: number | null): void {
   const fault = Object.entries(run.params)
     .filter(([k]) => !/target/i.test(k))
     .map(([k, v]) => `${k}=${String(v)}`)
@@ -178,7 +181,8 @@ function printScenario(name: string, run: ChaosRun, rows: Row[]): void {
   }
   const m = run.metrics;
   console.log(
-    `\n(the chaos run's own report, for the lab: time to detect ${fmt(m.timeToDetectMs)} ms, time to recover ${fmt(m.timeToRecoverMs)} ms)`,
+    `\n(the chaos run's own report, for the lab: time to detect ${fmt(m.timeToDetectMs)} ms, time to recover ${fmt(m.timeToRecoverMs)} ms, ` +
+      `reconnect attempts per second while down ${attemptsPerSecond === null ? 'n/a' : attemptsPerSecond.toFixed(2)})`,
   );
 }
 
@@ -231,10 +235,13 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
   );
   for (const s of slots) console.log(`  ${s.path.name}: ${s.path.description}`);
 
-  const scenarios: [string, Record<string, unknown>][] = [
+  const scenarios: [string, Record<string, unknown>, string?][] = [
     ['crash', { target: redisTarget, downtimeMs: FAULT_MS }],
     ['stop-start', { target: redisTarget, downtimeMs: FAULT_MS }],
     ['restart', { target: redisTarget, downtimeMs: FAULT_MS }],
+    // The restart scenario's own default downtime: many attempts at the capped backoff, the case the
+    // one-attempt-per-second budget is about.
+    ['restart', { target: redisTarget, downtimeMs: LONG_RESTART_MS }, 'restart-45s'],
     ['pause', { target: redisTarget, durationMs: FAULT_MS }],
     ['auth-failure', { target: redisTarget, durationMs: FAULT_MS }],
     ['partition', { target: redisTarget, durationMs: FAULT_MS }],
@@ -244,13 +251,16 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
   ];
   // BENCH_SCENARIOS=crash,both-down runs only those.
   const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim()) ?? (WITH_PEERS ? PEER_SCENARIOS : null);
-  const results: { scenario: string; run: ChaosRun; rows: Row[] }[] = [];
-  for (const [name, params] of scenarios.filter(([n]) => !only || only.includes(n))) {
+  const results: { scenario: string; run: ChaosRun; rows: Row[]; attemptsPerSecond: number | null }[] = [];
+  for (const [name, params, label = name] of scenarios.filter(([n, , l]) => !only || only.includes(l ?? n))) {
     const rows: Row[] = [];
     /** The run the lab's clients saw (the first path); its report measures the lab app. */
     let labRun: ChaosRun | null = null;
+    let attemptsPerSecond: number | null = null;
     for (const slot of slots) {
+      const before = labRun ? null : (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats;
       const { row, run } = await runOne(base, slot, ids, name, params);
+      if (before) attemptsPerSecond = reconnectRate(before, (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats);
       rows.push(row);
       labRun ??= run;
       const t = row.tally;
@@ -259,11 +269,11 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
           `recover ${fmt(row.recoverMs)} ms, writes ${JSON.stringify(t.writes)}, sources ${JSON.stringify(t.bySource)}`,
       );
     }
-    results.push({ scenario: name, run: labRun!, rows });
+    results.push({ scenario: label, run: labRun!, rows, attemptsPerSecond });
   }
 
   console.log(`\nOne table per scenario; each path ran under its own fault, one after the other. ${new Date().toISOString()}`);
-  for (const { scenario, run, rows } of results) printScenario(scenario, run, rows);
+  for (const { scenario, run, rows, attemptsPerSecond } of results) printScenario(scenario, run, rows, attemptsPerSecond);
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(
     path.join(__dirname, 'results', WITH_PEERS ? 'fault-matrix-peers.json' : 'fault-matrix.json'),
@@ -304,7 +314,19 @@ function pathSlots(base: string, config: AppConfig, cache: UserCacheService, use
   ];
 }
 
-main().catch((e) => {
+/**
+ * Reconnect attempts per second of outage during one run: the attempts the connection counted, over
+ * the outage the connection measured (null when the connection never went down).
+ */
+function reconnectRate(before: RedisStatus['stats'], after: RedisStatus['stats']): number | null {
+  const attempts = after.attempts - before.attempts;
+  if (attempts === 0 || after.lastRecoveryMs === null || after.lastReadyAt === before.lastReadyAt) return null;
+  return attempts / (after.lastRecoveryMs / 1000);
+}
+
+// `--topology sentinel`: the Sentinel failovers (bench/sentinel-matrix.ts) instead of the one-node faults.
+const topology = process.argv.includes('--topology') ? process.argv[process.argv.indexOf('--topology') + 1] : 'single';
+(topology === 'sentinel' ? runSentinelMatrix({ clients: CLIENTS, users: USERS }) : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });

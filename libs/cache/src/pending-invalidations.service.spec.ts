@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
+import { loadConfig } from '@rrl/config';
+import type { RedisStateTransition } from '@rrl/contracts';
 import type { RedisConnectionService } from '@rrl/redis';
-import type { DatabaseConnectionService, InvalidationLog, InvalidationMark } from '@rrl/users';
-import { LOG_RETRY_MS, PendingInvalidationsService } from './pending-invalidations.service';
+import type { DatabaseConnectionService, InvalidationLog, InvalidationMark, UsersRepository } from '@rrl/users';
+import { LOG_POLL_MS, LOG_RETRY_MS, PendingInvalidationsService, REPLICATION_LAG_MARGIN_MS } from './pending-invalidations.service';
 import type { RedisCacheRepository } from './redis-cache.repository';
 
 /** A promise settled by hand, to hold a database or Redis call where the test wants it. */
@@ -13,10 +15,16 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
-/** The gate with fakes of its four neighbours: Redis events, the Redis DELs, the database and its log. */
+/** The gate with fakes of its neighbours: Redis events and history, the Redis DELs, the database, its log and the users. */
 function setup({ redisReady = false, rows = [] as InvalidationMark[] } = {}) {
-  const state = { redisReady, dbConnected: true, rows: [...rows] };
-  const redis = { events: new EventEmitter() };
+  const state = { redisReady, dbConnected: true, rows: [...rows], lastTransition: null as RedisStateTransition | null, lastRecoveryMs: 0 };
+  const redis = {
+    events: new EventEmitter(),
+    isReady: () => state.redisReady,
+    history: () => (state.lastTransition ? [state.lastTransition] : []),
+    status: () => ({ stats: { lastRecoveryMs: state.lastRecoveryMs } }),
+  };
+  const users = { findIdsUpdatedSince: jest.fn((_since: Date, _limit: number) => Promise.resolve([] as number[])) };
   const redisCache = { isReady: () => state.redisReady, invalidate: jest.fn((_keys: readonly string[]) => Promise.resolve()) };
   const database = { events: new EventEmitter(), isConnected: () => state.dbConnected };
   const log = {
@@ -35,9 +43,11 @@ function setup({ redisReady = false, rows = [] as InvalidationMark[] } = {}) {
     redisCache as unknown as RedisCacheRepository,
     database as unknown as DatabaseConnectionService,
     log as unknown as InvalidationLog,
+    users as unknown as UsersRepository,
+    loadConfig({ env: {} }),
   );
   gate.onApplicationBootstrap();
-  return { gate, state, redis, redisCache, database, log };
+  return { gate, state, redis, redisCache, database, log, users };
 }
 
 /** Lets the gate's promise chains (log read, flush) run. */
@@ -87,7 +97,7 @@ describe('PendingInvalidationsService (the no-stale-read gate)', () => {
   });
 
   it('when the log cannot be read Redis serves, and reads retry the log in the background at most once per LOG_RETRY_MS', async () => {
-    const { gate, redis, log } = setup({ redisReady: true });
+    const { gate, state, redis, log } = setup({ redisReady: true });
     await settle();
     log.list.mockRejectedValue(new Error('database unavailable'));
     redis.events.emit('ready');
@@ -106,6 +116,9 @@ describe('PendingInvalidationsService (the no-stale-read gate)', () => {
     expect(log.list).toHaveBeenCalledTimes(calls + 1);
 
     log.list.mockResolvedValue([]);
+    // Keeps the once-a-second poll of a ready instance (LOG_POLL_MS, added later) out of the count:
+    // this test counts the read path's own retries.
+    state.redisReady = false;
     await jest.advanceTimersByTimeAsync(LOG_RETRY_MS);
     gate.bypasses('user:1');
     await settle();
@@ -175,5 +188,64 @@ describe('PendingInvalidationsService (the no-stale-read gate)', () => {
     gate.bookkeeping = 'off';
     await gate.writeMissed(['user:6'], 'circuit open');
     expect(gate.bypasses('user:6')).toBe(false);
+  });
+
+  it('after a switch to another node, deletes the users written shortly before the old master went away, before the new one serves them', async () => {
+    const { gate, state, redis, redisCache, users } = setup({ redisReady: true });
+    await settle();
+    jest.setSystemTime(new Date('2026-01-01T00:00:10Z'));
+    users.findIdsUpdatedSince.mockResolvedValueOnce([41, 42]);
+    state.lastRecoveryMs = 2000;
+    state.lastTransition = { at: '', from: 'reconnecting', to: 'ready', attempt: 1, node: '10.0.0.2:6379', previousNode: '10.0.0.1:6379' };
+    redis.events.emit('ready');
+    expect(gate.bypasses('user:41')).toBe(true);
+    await settle();
+    // Since the outage began (2 s ago), minus the margin for replication lag.
+    expect(users.findIdsUpdatedSince).toHaveBeenCalledWith(
+      new Date(Date.parse('2026-01-01T00:00:10Z') - 2000 - REPLICATION_LAG_MARGIN_MS),
+      expect.any(Number),
+    );
+    expect(redisCache.invalidate).toHaveBeenCalledWith(['user:41', 'user:42']);
+    expect(gate.bypasses('user:41')).toBe(false);
+
+    // A reconnect to the same node is no switch: nothing to re-delete.
+    state.lastTransition = { at: '', from: 'reconnecting', to: 'ready', attempt: 1, node: '10.0.0.2:6379' };
+    redis.events.emit('ready');
+    await settle();
+    expect(users.findIdsUpdatedSince).toHaveBeenCalledTimes(1);
+  });
+
+  it('after a switch, when the database cannot list recent writes, Redis serves and the next log read retries', async () => {
+    const { gate, state, redis, users } = setup({ redisReady: true });
+    await settle();
+    users.findIdsUpdatedSince.mockRejectedValueOnce(new Error('database unavailable'));
+    state.lastTransition = { at: '', from: 'reconnecting', to: 'ready', attempt: 1, node: 'b:1', previousNode: 'a:1' };
+    redis.events.emit('ready');
+    await settle();
+    expect(gate.bypasses('user:1')).toBe(false);
+    await jest.advanceTimersByTimeAsync(LOG_RETRY_MS);
+    gate.bypasses('user:1');
+    await settle();
+    expect(users.findIdsUpdatedSince).toHaveBeenCalledTimes(2);
+  });
+
+  it('while its own Redis is up, learns within LOG_POLL_MS of marks another instance recorded, and deletes those keys', async () => {
+    const { gate, state, redisCache } = setup({ redisReady: true });
+    await settle();
+    expect(gate.bypasses('user:9')).toBe(false);
+    // Another instance, cut off from Redis, renamed user 9: Redis here still holds the old value.
+    state.rows = [['user:9', 'other-instance:1']];
+    await jest.advanceTimersByTimeAsync(LOG_POLL_MS);
+    expect(redisCache.invalidate).toHaveBeenCalledWith(['user:9']);
+    expect(state.rows).toEqual([]);
+    expect(gate.bypasses('user:9')).toBe(false); // deleted: the next read fills it from the database
+
+    // Not while its own Redis is down: reads do not use it, and its next ready reads the log.
+    state.redisReady = false;
+    state.rows = [['user:10', 'other-instance:2']];
+    redisCache.invalidate.mockClear();
+    await jest.advanceTimersByTimeAsync(3 * LOG_POLL_MS);
+    expect(redisCache.invalidate).not.toHaveBeenCalled();
+    gate.onModuleDestroy();
   });
 });

@@ -1,13 +1,32 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { type AppConfig, InjectAppConfig } from '@rrl/config';
 import { errorMessage } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService, InvalidationLog, type InvalidationMark } from '@rrl/users';
+import { DatabaseConnectionService, InvalidationLog, type InvalidationMark, UsersRepository } from '@rrl/users';
+import { CacheKeys } from './cache-keys';
 import { InvalidationMarks } from './invalidation-marks';
 import { OutageWriteReporter } from './outage-write.reporter';
 import { RedisCacheRepository } from './redis-cache.repository';
 
 /** How often a read retries loading the invalidation log while the database cannot be read. */
 export const LOG_RETRY_MS = 1000;
+
+/**
+ * How often an instance whose Redis connection is up reads the log for marks another instance
+ * made (an asymmetric partition: that one cannot reach Redis, this one can and would serve the
+ * old value). One small query a second; the table is empty unless some instance is cut off.
+ */
+export const LOG_POLL_MS = 1000;
+
+/**
+ * After a switch to another Redis node (a Sentinel failover), users written this long before the
+ * connection to the old master dropped are invalidated on the new one: an asynchronous replica
+ * may not have received the old master's last acknowledged writes. Replication lag on a healthy
+ * link is milliseconds; 5 s also covers a clock skew between the app and the database.
+ */
+export const REPLICATION_LAG_MARGIN_MS = 5000;
+/** At most this many recently written users are re-invalidated after a switch (one DEL each, in one round trip). */
+export const SWITCH_INVALIDATION_LIMIT = 10_000;
 
 /**
  * How much of the no-stale-read bookkeeping runs. Always "durable" in the app; the tests switch it
@@ -42,8 +61,22 @@ export class PendingInvalidationsService implements OnApplicationBootstrap, OnMo
   private logGating = false;
   private lastLogAttempt = 0;
 
+  /**
+   * Set when the connection became ready on another node than before: the writes made since this
+   * time may be missing there. Read (and cleared) by the next log read.
+   */
+  private switchedSince: Date | null = null;
+  private readonly keys: CacheKeys;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private polling = false;
+
   /** Another instance (or this one before a restart) may have marked keys during the outage. */
   private readonly onRedisReady = () => {
+    const ready = this.redis.history(1)[0];
+    if (ready?.to === 'ready' && ready.previousNode) {
+      const outageMs = this.redis.status().stats.lastRecoveryMs ?? 0;
+      this.switchedSince = new Date(Date.now() - outageMs - REPLICATION_LAG_MARGIN_MS);
+    }
     this.logLoaded = false;
     void this.loadLog(true);
   };
@@ -58,16 +91,23 @@ export class PendingInvalidationsService implements OnApplicationBootstrap, OnMo
     private readonly redisCache: RedisCacheRepository,
     private readonly database: DatabaseConnectionService,
     private readonly log: InvalidationLog,
+    private readonly users: UsersRepository,
+    @InjectAppConfig() config: AppConfig,
   ) {
+    this.keys = new CacheKeys(config.redis.caching);
     this.redis.events.on('ready', this.onRedisReady);
   }
 
   onApplicationBootstrap(): void {
     this.database.events.on('connected', this.onDatabaseConnected);
     if (this.database.isConnected()) this.onDatabaseConnected();
+    // unref: a periodic check must not keep a process alive on its own.
+    this.pollTimer = setInterval(() => this.pollLog(), LOG_POLL_MS).unref();
   }
 
   onModuleDestroy(): void {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
     this.redis.events.off('ready', this.onRedisReady);
     this.database.events.off('connected', this.onDatabaseConnected);
     this.reporter.dispose();
@@ -175,9 +215,54 @@ export class PendingInvalidationsService implements OnApplicationBootstrap, OnMo
     return load;
   }
 
+  /**
+   * Picks up marks other instances made while this one kept serving from Redis, and deletes them
+   * there (this instance can reach Redis; their writer could not). Skipped while Redis is not
+   * ready (reads do not use it, and its next ready reads the log anyway) or the log is being read.
+   */
+  private pollLog(): void {
+    // Until the log has been read once (since boot / the last ready), reads retry that themselves.
+    if (this.polling || this.loadingLog || !this.logLoaded || this.bookkeeping !== 'durable') return;
+    if (!this.redis.isReady() || !this.database.isConnected()) return;
+    this.polling = true;
+    this.log
+      .list()
+      .then((marks) => {
+        if (marks.length === 0) return;
+        this.marks.restore(marks);
+        void this.flush();
+      })
+      .catch((e: unknown) => this.logger.debug(`Pending invalidations not polled: ${errorMessage(e)}`))
+      .finally(() => (this.polling = false));
+  }
+
+  /**
+   * After a node switch: marks the users written recently (by any instance: the database knows
+   * them all), so they are deleted on the new master before it serves them. False when the
+   * database could not say (logged; the next log read retries).
+   */
+  private async markRecentWritesAfterSwitch(): Promise<boolean> {
+    const since = this.switchedSince;
+    if (!since) return true;
+    try {
+      const ids = await this.users.findIdsUpdatedSince(since, SWITCH_INVALIDATION_LIMIT);
+      if (this.switchedSince === since) this.switchedSince = null;
+      this.marks.mark(...ids.map((id) => this.keys.user(id)));
+      this.logger.log(
+        `Redis node switched: ${ids.length} user(s) written since ${since.toISOString()} are deleted there before it serves them`,
+      );
+      return true;
+    } catch (e) {
+      this.logger.warn(`Could not list the users written before the Redis node switch (${errorMessage(e)}); Redis serves meanwhile`);
+      return false;
+    }
+  }
+
   /** Never rejects: false when the log could not be read (logged; a later read retries). */
   private async readLog(after: Promise<void> | null): Promise<boolean> {
     await after;
+    if (this.bookkeeping === 'off') return true;
+    if (!(await this.markRecentWritesAfterSwitch())) return false;
     if (this.bookkeeping !== 'durable') return true;
     try {
       const marks = await this.log.list();

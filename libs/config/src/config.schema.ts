@@ -17,6 +17,45 @@ const nullableString = z
   .nullish()
   .transform((v) => v ?? null);
 
+/** "host:port" or "[ipv6]:port". */
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^\s:,[\]]+):(\d{1,5})$/;
+export interface HostPort {
+  host: string;
+  port: number;
+}
+const isHostPortObject = (v: unknown): v is { host: string; port: number | string } =>
+  typeof v === 'object' && v !== null && typeof (v as { host?: unknown }).host === 'string' && 'port' in v;
+
+/**
+ * A list of host:port, from a comma-separated env value ("a:26379,b:26379") or a JSON array of
+ * "host:port" strings or { host, port } objects.
+ */
+const hostPortList = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(
+    z.preprocess(
+      // { host, port } read as "host:port", so both forms are checked (and reported) alike.
+      (v) =>
+        isHostPortObject(v) ? (v.host.includes(':') && !v.host.startsWith('[') ? `[${v.host}]:${v.port}` : `${v.host}:${v.port}`) : v,
+      z
+        .string()
+        .regex(HOST_PORT, 'expected host:port')
+        .transform((s, ctx): HostPort => {
+          const [, host, p] = HOST_PORT.exec(s)!;
+          const portNumber = Number(p);
+          if (portNumber < 1 || portNumber > 65535) ctx.addIssue({ code: 'custom', message: `port out of range in "${s}"` });
+          return { host: host.replace(/^\[|\]$/g, ''), port: portNumber };
+        }),
+    ),
+  ),
+);
+
 export const configSchema = z.object({
   port,
   host: z.string().min(1),
@@ -31,6 +70,17 @@ export const configSchema = z.object({
     username: nullableString,
     password: nullableString,
     tls: z.object({ enabled: bool, caFile: nullableString, rejectUnauthorized: bool.default(true) }),
+    /**
+     * Redis Sentinel: when `nodes` is non-empty the data node is whichever master the sentinels
+     * name (url/host/port are then ignored); `redis.username`/`password`/`tls` still apply to it,
+     * and `tls` to the sentinels too. Credentials for the sentinels themselves are separate.
+     */
+    sentinel: z.object({
+      nodes: hostPortList,
+      masterName: z.string().min(1),
+      username: nullableString,
+      password: nullableString,
+    }),
     connection: z.object({
       /** How often one command is retried across reconnects (ioredis maxRetriesPerRequest). */
       maxRetries: int(0, 1000),

@@ -7,7 +7,8 @@ describe('loadConfig', () => {
   it('keeps the seed defaults and picks the embedded default when nothing is configured', () => {
     const c = loadConfig({ env: {} });
     expect(c.port).toBe(8000);
-    expect(c.redis.connection).toMatchObject({ maxRetries: 10, retryDelay: 1000, reconnectOnError: true });
+    // retryDelay was 1000 (cap 5000) until the recovery-within-a-second change (issue 10): 100 doubling to a 1 s cap.
+    expect(c.redis.connection).toMatchObject({ maxRetries: 10, retryDelay: 100, maxRetryDelay: 1000, reconnectOnError: true });
     expect(c.redis.caching).toMatchObject({ ttl: 360, keyPrefix: 'user:' });
     expect(c.redis.resilience).toMatchObject({ stuckRetryThreshold: 50, autoResetInterval: 30000 });
     expect(c.redis.connection.commandTimeout).toBeLessThanOrEqual(500);
@@ -33,6 +34,39 @@ describe('loadConfig', () => {
     expect(c.redis).toMatchObject({ host: 'cache', port: 6380, tls: { enabled: true } });
     expect(c.redis.connection.maxRetries).toBe(3);
     expect(c.mysql).toMatchObject({ host: 'db', database: 'app', user: 'u', password: 'p' });
+  });
+
+  it('reads the Sentinel settings: host:port list, master name, credentials separate from the data node', () => {
+    const plain = loadConfig({ env: {} });
+    expect(plain.redis.sentinel).toEqual({ nodes: [], masterName: 'mymaster', username: null, password: null });
+    const c = loadConfig({
+      env: {
+        REDIS_SENTINELS: 's1:26379, [::1]:26380,10.0.0.3:26381',
+        REDIS_SENTINEL_MASTER: 'cache',
+        REDIS_SENTINEL_USERNAME: 'sentinel-user',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-pw',
+        REDIS_PASSWORD: 'data-pw',
+      },
+    });
+    expect(c.redisMode).toBe('external');
+    expect(c.redis.password).toBe('data-pw');
+    expect(c.redis.sentinel).toEqual({
+      nodes: [
+        { host: 's1', port: 26379 },
+        { host: '::1', port: 26380 },
+        { host: '10.0.0.3', port: 26381 },
+      ],
+      masterName: 'cache',
+      username: 'sentinel-user',
+      password: 'sentinel-pw',
+    });
+  });
+
+  it('names a malformed sentinel address and the variable it came from', () => {
+    expect(() => loadConfig({ env: { REDIS_SENTINELS: 's1:26379,s2' } })).toThrow(
+      /redis\.sentinel\.nodes\.1 \(from REDIS_SENTINELS\): expected host:port/,
+    );
+    expect(() => loadConfig({ env: { REDIS_SENTINELS: 's1:99999' } })).toThrow(/port out of range in "s1:99999"/);
   });
 
   it('layers CONFIG_FILE over the defaults and env over the file', () => {

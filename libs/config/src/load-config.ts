@@ -21,6 +21,10 @@ export const ENV_MAP: Record<string, string> = {
   REDIS_PASSWORD: 'redis.password',
   REDIS_TLS: 'redis.tls.enabled',
   REDIS_TLS_CA_FILE: 'redis.tls.caFile',
+  REDIS_SENTINELS: 'redis.sentinel.nodes',
+  REDIS_SENTINEL_MASTER: 'redis.sentinel.masterName',
+  REDIS_SENTINEL_USERNAME: 'redis.sentinel.username',
+  REDIS_SENTINEL_PASSWORD: 'redis.sentinel.password',
   REDIS_MAX_RETRIES: 'redis.connection.maxRetries',
   REDIS_COMMAND_TIMEOUT: 'redis.connection.commandTimeout',
   MYSQL_HOST: 'mysql.host',
@@ -108,7 +112,9 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   if (!result.success) {
     for (const issue of result.error.issues) {
       const dotted = issue.path.join('.');
-      const source = envNameOf.has(dotted) ? ` (from ${envNameOf.get(dotted)})` : '';
+      // A list's issue points into it (redis.sentinel.nodes.1): name the variable that set the list.
+      const envName = [...envNameOf].find(([d]) => dotted === d || dotted.startsWith(`${d}.`))?.[1];
+      const source = envName ? ` (from ${envName})` : '';
       problems.push(`${dotted || '(root)'}${source}: ${issue.message}`);
     }
   }
@@ -119,7 +125,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   }
   return {
     ...cfg,
-    redisMode: cfg.redis.url || cfg.redis.host ? 'external' : 'managed',
+    redisMode: cfg.redis.url || cfg.redis.host || cfg.redis.sentinel.nodes.length ? 'external' : 'managed',
     databaseDriver: cfg.mysql.host ? 'mysql' : 'sqlite',
   };
 }

@@ -29,6 +29,10 @@ export interface RedisStateTransition {
   message?: string;
   /** Backoff before the reconnect attempt this transition scheduled, ms. */
   delayMs?: number;
+  /** On a move to "ready": the data node ("host:port") the connection reached. */
+  node?: string;
+  /** On a move to "ready" with a different node than last time: the node it was on before (a master switch). */
+  previousNode?: string;
 }
 
 export interface RedisConnectionStats {
@@ -46,14 +50,30 @@ export interface RedisConnectionStats {
   lastReadyAt: string | null;
   /** Times the stuck-retry detector (or POST /api/redis/reset) rebuilt the client. */
   forcedResets: number;
+  /** Times the connection became ready on a different node than before (a Sentinel failover). */
+  nodeSwitches: number;
+  /** ISO time of the last such switch. */
+  lastNodeSwitchAt: string | null;
+}
+
+/** Present when the lab reaches Redis through Sentinel. */
+export interface RedisSentinelStatus {
+  /** The monitored master's name (redis.sentinel.masterName). */
+  masterName: string;
+  /** The configured sentinels, "host:port". */
+  sentinels: string[];
 }
 
 export interface RedisStatus {
   state: RedisConnectionState;
   /** Reconnect attempt within the current outage. */
   attempt: number;
-  /** host:port or the URL without credentials. */
+  /** host:port or the URL without credentials; in Sentinel mode the sentinels and master name. */
   endpoint: string;
+  /** The data node ("host:port") the current connection reached; null before the first ready. */
+  node: string | null;
+  /** Sentinel mode only. */
+  sentinel?: RedisSentinelStatus;
   /** True when the stuck-retry detector considers the client stuck. */
   stuck: boolean;
   lastError: { kind: RedisErrorKind; message: string; at: string } | null;

@@ -65,4 +65,48 @@ describe('redis client factory', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('in Sentinel mode asks the sentinels for the master, watches +switch-master and keeps the sentinel credentials apart', () => {
+    const sentinel = {
+      nodes: [
+        { host: 's1', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
+      masterName: 'cache',
+      username: 'watcher',
+      password: 'sentinel-pw',
+    };
+    const c = config({ password: 'data-pw', sentinel, tls: { enabled: true } });
+    const options = buildRedisOptions(c, hooks);
+    expect(options).toMatchObject({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
+      name: 'cache',
+      role: 'master',
+      password: 'data-pw',
+      sentinelUsername: 'watcher',
+      sentinelPassword: 'sentinel-pw',
+      failoverDetector: true,
+      enableTLSForSentinelMode: true,
+      sentinelCommandTimeout: 500,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+    });
+    // The master is not known in advance: no SNI name taken from the (ignored) host setting.
+    expect(options.tls).not.toHaveProperty('servername');
+    expect(options.sentinelTLS).toMatchObject({ rejectUnauthorized: true });
+    // No sentinel answering fails the attempt, so our backoff (not an unseen loop inside ioredis) schedules the next.
+    expect(options.sentinelRetryStrategy?.(1)).toBeNull();
+    expect(options.reconnectOnError?.(new Error("READONLY You can't write against a read only replica."))).toBe(1);
+    expect(describeRedisEndpoint(c)).toBe('rediss+sentinel://s1:26379,[::1]:26380/cache/0');
+    expect(redisSecrets(c)).toEqual(expect.arrayContaining(['data-pw', 'sentinel-pw']));
+  });
+
+  it('without sentinels sets no Sentinel option', () => {
+    const options = buildRedisOptions(config({ host: 'h' }), hooks);
+    expect(options).not.toHaveProperty('sentinels');
+    expect(options).not.toHaveProperty('failoverDetector');
+  });
 });

@@ -44,27 +44,47 @@ export function resolveRedisTarget(config: AppConfig): RedisTarget {
   };
 }
 
-/** "host:port/db" with the scheme; never credentials (it is shown in the dashboard and logs). */
+/** "host:port", IPv6 in brackets. */
+export function formatHostPort(host: string, port: number): string {
+  return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+}
+
+export function isSentinelMode(config: AppConfig): boolean {
+  return config.redis.sentinel.nodes.length > 0;
+}
+
+/** The configured sentinels as "host:port". */
+export function describeSentinels(config: AppConfig): string[] {
+  return config.redis.sentinel.nodes.map((n) => formatHostPort(n.host, n.port));
+}
+
+/**
+ * "redis://host:port/db", or "redis+sentinel://s1:26379,s2:26379/mymaster/db" in Sentinel mode;
+ * never credentials (it is shown in the dashboard and logs).
+ */
 export function describeRedisEndpoint(config: AppConfig): string {
   const t = resolveRedisTarget(config);
-  const host = net.isIPv6(t.host) ? `[${t.host}]` : t.host;
-  return `${t.tls ? 'rediss' : 'redis'}://${host}:${t.port}/${t.db}`;
+  const scheme = t.tls ? 'rediss' : 'redis';
+  if (isSentinelMode(config))
+    return `${scheme}+sentinel://${describeSentinels(config).join(',')}/${config.redis.sentinel.masterName}/${t.db}`;
+  return `${scheme}://${formatHostPort(t.host, t.port)}/${t.db}`;
 }
 
 /** Every secret that must never appear in a log line, history entry or API answer. */
 export function redisSecrets(config: AppConfig): string[] {
   const t = resolveRedisTarget(config);
-  return [t.password, config.redis.password].filter((s): s is string => !!s);
+  return [t.password, config.redis.password, config.redis.sentinel.password].filter((s): s is string => !!s);
 }
 
-function tlsOptions(config: AppConfig, host: string): ConnectionOptions {
+/** `host` null: the node is not known in advance (Sentinel names it), so no SNI name. */
+function tlsOptions(config: AppConfig, host: string | null): ConnectionOptions {
   const { caFile, rejectUnauthorized } = config.redis.tls;
   return {
     // Read on every client build so a forced reset picks up a rotated CA.
     ...(caFile ? { ca: fs.readFileSync(caFile) } : {}),
     rejectUnauthorized,
     // SNI must be a host name; Node rejects an IP address here.
-    ...(net.isIP(host) ? {} : { servername: host }),
+    ...(host === null || net.isIP(host) ? {} : { servername: host }),
   };
 }
 
@@ -74,17 +94,54 @@ export interface RedisClientHooks {
   retryStrategy: (times: number) => number;
 }
 
+/**
+ * ioredis Sentinel mode: the client asks the sentinels for the master, connects to it, and
+ * re-asks on every reconnect. Empty (single-node mode) when no sentinels are configured.
+ */
+function sentinelOptions(config: AppConfig, hooks: RedisClientHooks): Partial<RedisOptions> {
+  if (!isSentinelMode(config)) return {};
+  const s = config.redis.sentinel;
+  const tls = config.redis.tls.enabled;
+  return {
+    sentinels: s.nodes.map((n) => ({ host: n.host, port: n.port })),
+    name: s.masterName,
+    // Only ever the master: writes and invalidations must land where every reader looks.
+    role: 'master',
+    sentinelUsername: s.username ?? undefined,
+    sentinelPassword: s.password ?? undefined,
+    // TLS as for a single node: to the data nodes (tls above) and to the sentinels.
+    enableTLSForSentinelMode: tls,
+    sentinelTLS: tls ? tlsOptions(config, null) : undefined,
+    // Subscribe to every sentinel's +switch-master and drop the connection the moment a
+    // failover is announced, instead of waiting for the old master's socket to break (it never
+    // does when the old master is paused rather than dead).
+    failoverDetector: true,
+    // Learn sentinels added later from the ones we know (ioredis default, set on purpose).
+    updateSentinels: true,
+    // When no sentinel answers, fail the attempt so it surfaces as an error and our backoff
+    // (retryStrategy) schedules the next one; a number here would loop inside ioredis unseen.
+    sentinelRetryStrategy: () => null,
+    // The failover detector's subscriber connections: reconnect on the same capped backoff.
+    sentinelReconnectStrategy: hooks.retryStrategy,
+    // Asking a sentinel is one command: the same budget as any other.
+    sentinelCommandTimeout: config.redis.connection.commandTimeout,
+    // Sentinel addresses must be reachable as given; no NAT mapping in the lab.
+    natMap: undefined,
+  };
+}
+
 /** Maps AppConfig to ioredis options. Every option that matters for resilience is set here on purpose. */
 export function buildRedisOptions(config: AppConfig, hooks: RedisClientHooks): RedisOptions {
   const c = config.redis.connection;
   const t = resolveRedisTarget(config);
   return {
+    ...sentinelOptions(config, hooks),
     host: t.host,
     port: t.port,
     db: t.db,
     username: t.username,
     password: t.password,
-    tls: t.tls ? tlsOptions(config, t.host) : undefined,
+    tls: t.tls ? tlsOptions(config, isSentinelMode(config) ? null : t.host) : undefined,
     // IPv4 and IPv6 both allowed (ioredis default); DEFAULT_HOST already avoids the ::1 lookup.
     family: 0,
     // The service calls connect() in start(): constructing a client must not open a socket.
@@ -123,7 +180,8 @@ export function buildRedisOptions(config: AppConfig, hooks: RedisClientHooks): R
     socketTimeout: undefined,
     // RESP3 is ioredis 6's default; HELLO carries AUTH, so credentials are checked in one round trip.
     protocol: 3,
-    // A failed-over replica answers READONLY: reconnect and reject the command (1), not resend (2).
+    // A failed-over replica (a demoted master) answers READONLY: reconnect (in Sentinel mode that
+    // re-asks the sentinels for the master) and reject the command (1), not resend it (2).
     reconnectOnError: config.redis.connection.reconnectOnError ? (err) => (err.message.startsWith('READONLY') ? 1 : false) : null,
     // Key prefixes are the cache's business (redis.caching.keyPrefix), not the connection's.
     keyPrefix: '',

@@ -9,6 +9,9 @@ import {
   buildRedisOptions,
   createIoRedisClient,
   describeRedisEndpoint,
+  describeSentinels,
+  formatHostPort,
+  isSentinelMode,
   type RedisClientFactory,
   redisSecrets,
 } from './redis-client.factory';
@@ -127,6 +130,10 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
       state: this.machine.state,
       attempt: this.machine.attempt,
       endpoint: this.endpoint,
+      node: this.machine.node,
+      ...(isSentinelMode(this.config)
+        ? { sentinel: { masterName: this.config.redis.sentinel.masterName, sentinels: describeSentinels(this.config) } }
+        : {}),
       stuck: this.isStuckInRetry(),
       lastError: this.machine.lastError,
       stats: this.machine.stats(),
@@ -258,7 +265,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     this.markProgress();
     this.pendingError = null;
     this.clientAttempts = 0;
-    this.machine.ready();
+    this.machine.ready(connectedNode(this.current));
     this.heartbeat.start();
     this.events.emit('ready');
   }
@@ -293,7 +300,8 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
 
   private onTransition(t: RedisStateTransition): void {
     const cause = t.errorKind ? `, ${t.errorKind}${t.message ? `: ${t.message}` : ''}` : '';
-    const line = `${t.from} -> ${t.to} (attempt ${t.attempt}${cause}) [${this.endpoint}]`;
+    const node = t.previousNode ? `, node ${t.previousNode} -> ${t.node}` : t.node ? `, node ${t.node}` : '';
+    const line = `${t.from} -> ${t.to} (attempt ${t.attempt}${cause}${node}) [${this.endpoint}]`;
     if (t.to === 'auth-failed') this.logger.error(line);
     else if (t.to === 'reconnecting') this.logger.warn(line);
     else this.logger.log(line);
@@ -319,6 +327,12 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     this.machine.stop();
     await closeClient(this.current, this.config.redis.connection.commandTimeout);
   }
+}
+
+/** "host:port" of the node the client's socket reached (in Sentinel mode: the master it was given). */
+function connectedNode(client: Redis): string | undefined {
+  const { remoteAddress, remotePort } = client.stream ?? {};
+  return remoteAddress && remotePort ? formatHostPort(remoteAddress, remotePort) : undefined;
 }
 
 /** Drops a client we no longer own: nothing it reports reaches the service any more. */

@@ -114,4 +114,19 @@ describe('RedisStateMachine', () => {
     expect(small.history(1)).toEqual([history[2]]);
     expect(small.history(0)).toEqual([]);
   });
+
+  it('records the node it became ready on and counts a different node as a switch', () => {
+    machine.begin();
+    machine.ready('10.0.0.1:6379');
+    machine.retryScheduled({ errorKind: 'closed', message: 'connection closed' });
+    machine.ready('10.0.0.1:6379');
+    expect(machine.stats()).toMatchObject({ nodeSwitches: 0, lastNodeSwitchAt: null });
+    jest.advanceTimersByTime(500);
+    machine.retryScheduled({ errorKind: 'closed', message: 'connection closed' });
+    machine.ready('10.0.0.2:6380');
+    expect(machine.node).toBe('10.0.0.2:6380');
+    expect(machine.stats()).toMatchObject({ nodeSwitches: 1, lastNodeSwitchAt: '2026-01-01T00:00:00.500Z' });
+    expect(seen.at(-1)).toMatchObject({ to: 'ready', node: '10.0.0.2:6380', previousNode: '10.0.0.1:6379' });
+    expect(seen[1]).not.toHaveProperty('previousNode');
+  });
 });

@@ -9,6 +9,8 @@ export interface TransitionCause {
   message?: string;
   /** Backoff before the scheduled attempt, when the client told it. */
   delayMs?: number;
+  node?: string;
+  previousNode?: string;
 }
 
 type LastError = NonNullable<RedisStatus['lastError']>;
@@ -26,6 +28,9 @@ export class RedisStateMachine {
   private counters = { attempts: 0, outages: 0, successfulReconnects: 0, forcedResets: 0 };
   private lastRecoveryMs: number | null = null;
   private lastReadyAt: number | null = null;
+  private _node: string | null = null;
+  private nodeSwitches = 0;
+  private lastNodeSwitchAt: number | null = null;
 
   constructor(
     private readonly onTransition: (t: RedisStateTransition) => void = () => undefined,
@@ -44,6 +49,11 @@ export class RedisStateMachine {
     return this._attempt;
   }
 
+  /** The data node of the last ready connection. */
+  get node(): string | null {
+    return this._node;
+  }
+
   get lastError(): LastError | null {
     return this._lastError;
   }
@@ -57,7 +67,7 @@ export class RedisStateMachine {
   }
 
   /** The client scheduled reconnect attempt n+1 after a failure of the given kind. */
-  retryScheduled(cause: Required<Omit<TransitionCause, 'delayMs'>> & Pick<TransitionCause, 'delayMs'>): void {
+  retryScheduled(cause: Required<Pick<TransitionCause, 'errorKind' | 'message'>> & Pick<TransitionCause, 'delayMs'>): void {
     if (this._state === 'stopped') return;
     this.startOutage();
     this._attempt += 1;
@@ -65,16 +75,23 @@ export class RedisStateMachine {
     this.moveTo(cause.errorKind === 'auth' ? 'auth-failed' : 'reconnecting', cause);
   }
 
-  ready(): void {
+  /** Ready on `node` ("host:port", when known); a node other than the last one counts as a switch. */
+  ready(node?: string): void {
     if (this._state === 'stopped' || this._state === 'ready') return;
     const now = this.now();
+    const previousNode = node && this._node && node !== this._node ? this._node : undefined;
+    if (previousNode) {
+      this.nodeSwitches += 1;
+      this.lastNodeSwitchAt = now;
+    }
+    if (node) this._node = node;
     if (this.outageStartedAt !== null) {
       this.counters.successfulReconnects += 1;
       this.lastRecoveryMs = now - this.outageStartedAt;
       this.outageStartedAt = null;
     }
     this.lastReadyAt = now;
-    this.moveTo('ready', {});
+    this.moveTo('ready', { ...(node ? { node } : {}), ...(previousNode ? { previousNode } : {}) });
     this._attempt = 0;
   }
 
@@ -100,6 +117,8 @@ export class RedisStateMachine {
       lastRecoveryMs: this.lastRecoveryMs,
       lastReadyAt: this.lastReadyAt === null ? null : new Date(this.lastReadyAt).toISOString(),
       forcedResets,
+      nodeSwitches: this.nodeSwitches,
+      lastNodeSwitchAt: this.lastNodeSwitchAt === null ? null : new Date(this.lastNodeSwitchAt).toISOString(),
     };
   }
 

@@ -5,3 +5,4 @@ export * from './databases';
 export * from './wait-for';
 export * from './docker';
 export * from './docker-redis-probe';
+export * from './redis-sentinel.topology';

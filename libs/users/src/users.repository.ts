@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { AppError, ERROR_CODES, type CreateUserInput, type Page, type UpdateUserInput, type UserDto } from '@rrl/contracts';
-import { Between, Repository } from 'typeorm';
+import { Between, MoreThanOrEqual, Repository } from 'typeorm';
 import { DatabaseConnectionService } from './database-connection.service';
 import { toDatabaseError } from './database-errors';
 import { User } from './user.entity';
@@ -70,6 +70,14 @@ export class UsersRepository {
       yield batch;
       next = batch[batch.length - 1].id + 1;
     }
+  }
+
+  /** Ids of users written (created or updated) at or after `since`, at most `limit`, newest first. */
+  async findIdsUpdatedSince(since: Date, limit: number): Promise<number[]> {
+    const rows = await this.run(() =>
+      this.users.find({ select: { id: true }, where: { updatedAt: MoreThanOrEqual(since) }, order: { updatedAt: 'DESC' }, take: limit }),
+    );
+    return rows.map((r) => r.id);
   }
 
   async create(input: CreateUserInput): Promise<UserDto> {
