@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,12 +6,10 @@ import { AppModule } from './app.module';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiErrorDto } from './http/api-error.dto';
+import { serveDashboard } from './http/dashboard.route';
 import { UserReadResultDto } from './http/user-read.dto';
 import { documentUserReadRoute, registerUserReadRoute } from './http/user-read.route';
 import { createValidationPipe } from './http/validation.pipe';
-
-/** Built dashboard (apps/dashboard/dist), served at / when present. */
-const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
 
 /** Builds the configured application without listening; main.ts and the e2e tests share it. */
 export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplication> {
@@ -41,8 +36,6 @@ export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplica
     documentUserReadRoute(SwaggerModule.createDocument(app, doc, { extraModels: [UserReadResultDto, ApiErrorDto] })),
   );
 
-  if (fs.existsSync(path.join(DASHBOARD_DIST, 'index.html'))) {
-    await app.register(fastifyStatic, { root: DASHBOARD_DIST, prefix: '/', wildcard: false });
-  }
+  await serveDashboard(app);
   return app;
 }

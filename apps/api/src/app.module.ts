@@ -4,7 +4,7 @@ import { ChaosModule } from '@rrl/chaos/nest';
 import { AppConfigModule } from '@rrl/config';
 import { HealthModule } from '@rrl/health';
 import { RedisModule } from '@rrl/redis';
-import { UsersModule } from '@rrl/users';
+import { FirstStartSeeder, UsersModule } from '@rrl/users';
 import { LoggerModule } from 'nestjs-pino';
 import { CacheController } from './http/cache.controller';
 import { ChaosController } from './http/chaos.controller';
@@ -33,7 +33,7 @@ export class AppModule {
         HealthModule.forRoot({ gracefulShutdownMs: config.shutdownGraceMs }),
       ],
       controllers: [UsersController, CacheController, RedisController, ChaosController],
-      providers: [{ provide: LAB_RUNTIME, useValue: runtime }, LabRuntimeShutdown],
+      providers: [{ provide: LAB_RUNTIME, useValue: runtime }, LabRuntimeShutdown, FirstStartSeeder],
     };
   }
 }
