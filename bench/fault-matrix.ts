@@ -8,7 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MariaDbProcess, RedisServerProcess } from '@rrl/chaos';
+import { RedisServerProcess } from '@rrl/chaos';
+import { MariaDbProcess } from '@rrl/testing';
 import { loadConfig } from '@rrl/config';
 import type { CacheStats, ChaosRun, RedisStatus, UserDto, UserReadResult } from '@rrl/contracts';
 import { percentile } from './support';
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
       redis: { host: '127.0.0.1', port: redis.port, password: REDIS_PASSWORD },
       mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' },
       chaos: { token: TOKEN, proxy: { enabled: true, listenPort: 0 } },
-      logging: { level: 'error', pretty: false },
+      logging: { level: 'error', format: 'json' },
     },
   });
   const runtime = await prepareLabRuntime(config, [

@@ -67,7 +67,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       host: '127.0.0.1',
       redis: { host: '127.0.0.1', port: redis.port },
       sqlite: { file: ':memory:' },
-      logging: { level: 'error', pretty: false },
+      logging: { level: 'error', format: 'json' },
     },
   });
   const app = await createApp(await prepareLabRuntime(config));

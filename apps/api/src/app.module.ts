@@ -12,6 +12,7 @@ import { RedisController } from './http/redis.controller';
 import { UsersController } from './http/users.controller';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { LAB_RUNTIME, LabRuntimeShutdown } from './embedded/lab-runtime.provider';
+import { LabAppUnderTest } from './chaos/lab-app-under-test';
 import { loggerParams } from './logger';
 
 /** Composes the libraries; holds no logic of its own. */
@@ -19,7 +20,7 @@ import { loggerParams } from './logger';
 export class AppModule {
   static forRoot(runtime: LabRuntime): DynamicModule {
     const { config } = runtime;
-    // One CacheModule object: ChaosModule imports it by reference, so both see the same cache.
+    // One CacheModule object: ChaosModule imports it by reference (for LabAppUnderTest), so both see the same cache.
     const cache = CacheModule.forRoot();
     return {
       module: AppModule,
@@ -29,7 +30,7 @@ export class AppModule {
         RedisModule.forRoot(),
         UsersModule.forRoot(),
         cache,
-        ChaosModule.forRoot({ imports: [cache], processes: runtime.targets, proxy: runtime.proxy }),
+        ChaosModule.forRoot({ appUnderTest: LabAppUnderTest, imports: [cache], processes: runtime.targets, proxy: runtime.proxy }),
         HealthModule.forRoot({ gracefulShutdownMs: config.shutdownGraceMs }),
       ],
       controllers: [UsersController, CacheController, RedisController, ChaosController],

@@ -1,7 +1,5 @@
 import { AppError, ERROR_CODES, type ChaosDriverName, type ChaosTarget, type LogLine } from '@rrl/contracts';
 
-export type { ChaosTarget, LogLine };
-
 /** A live log subscription; close() ends it and releases its connection. */
 export interface LogFollower {
   close(): void;

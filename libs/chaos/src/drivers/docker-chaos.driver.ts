@@ -7,6 +7,7 @@ import {
   type LogLine,
   errorMessage,
 } from '@rrl/contracts';
+import { sleep } from '@rrl/common';
 import type Docker from 'dockerode';
 import { redisAdminCommand } from '../process';
 import { targetNotFound, notRunning, type ChaosDriver, type LogFollower, type NetworkChaos, type RedisAuthChaos } from './chaos-driver';
@@ -36,7 +37,6 @@ interface LivePassword {
   startedAt: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DEFAULT_PORTS: Partial<Record<ChaosTargetKind, string>> = { redis: '6379/tcp', mysql: '3306/tcp' };
 
 function kindOf(info: Docker.ContainerInspectInfo): ChaosTargetKind {

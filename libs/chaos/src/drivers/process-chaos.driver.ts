@@ -31,11 +31,6 @@ export class ProcessChaosDriver implements ChaosDriver, RedisAuthChaos {
     return this.toTarget(process.options.name);
   }
 
-  /** Forgets a process (it keeps running). */
-  unregister(id: string): void {
-    this.targets.delete(id);
-  }
-
   async list(): Promise<ChaosTarget[]> {
     return [...this.targets.keys()].map((id) => this.toTarget(id));
   }

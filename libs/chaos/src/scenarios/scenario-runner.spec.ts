@@ -1,8 +1,8 @@
-import { EventEmitter } from 'node:events';
 import type { ChaosTarget, ChaosTargetKind, LogLine } from '@rrl/contracts';
 import type { ChaosDriver } from '../drivers';
 import { ChaosTargets } from './chaos-targets';
-import { ScenarioRunner, type ObservedApp } from './scenario-runner';
+import type { AppUnderTest } from './app-under-test';
+import { ScenarioRunner } from './scenario-runner';
 
 /** A driver over in-memory targets that records every call; `hang`/`fail` script misbehaviour. */
 class FakeDriver implements ChaosDriver {
@@ -51,10 +51,11 @@ class FakeDriver implements ChaosDriver {
 
 function setup(options: { keep?: number; safetyMarginMs?: number } = {}) {
   const driver = new FakeDriver({ r1: 'redis', m1: 'mysql' });
-  const app: ObservedApp = {
-    redis: { events: new EventEmitter(), state: 'ready' } as unknown as ObservedApp['redis'],
-    cache: { events: new EventEmitter() } as unknown as ObservedApp['cache'],
-    probe: { read: async () => undefined, ids: async () => [] },
+  const app: AppUnderTest = {
+    redisState: () => 'ready',
+    observe: () => () => undefined,
+    read: async () => undefined,
+    userIds: async () => [],
     redisFailures: () => 0,
     databaseAnswers: async () => true,
     credentials: { username: null, password: null },

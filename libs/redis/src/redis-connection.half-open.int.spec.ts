@@ -1,6 +1,5 @@
-import { RedisServerProcess } from '@rrl/testing';
+import { recordTransitions, RedisServerProcess, testRedisConfig, waitForState } from '@rrl/testing';
 import { RedisConnectionService } from './redis-connection.service';
-import { recordTransitions, testRedisConfig, waitForState } from './redis.test-helpers';
 
 // A SIGSTOP'd redis-server keeps its sockets: TCP stays up, nothing answers. Without the
 // heartbeat the client would believe it is connected until keepalive gives up (minutes).

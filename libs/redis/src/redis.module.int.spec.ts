@@ -1,9 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { AppConfigModule } from '@rrl/config';
-import { freePort, RedisServerProcess } from '@rrl/testing';
+import { freePort, RedisServerProcess, testRedisConfig, waitForState } from '@rrl/testing';
 import { RedisConnectionService } from './redis-connection.service';
 import { RedisModule } from './redis.module';
-import { testRedisConfig, waitForState } from './redis.test-helpers';
 
 describe('RedisModule.forRoot()', () => {
   let server: RedisServerProcess | undefined;

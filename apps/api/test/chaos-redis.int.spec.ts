@@ -1,7 +1,8 @@
 import type { ChaosTargetsResponse } from '@rrl/contracts';
 import { waitFor } from '@rrl/testing';
 import type { Lab } from './support/lab';
-import { auth, eventsOf, read, runUnderLoad, startRedisChaosLab, type RedisChaosLab } from './chaos-support';
+import { auth, eventsOf, runUnderLoad, startRedisChaosLab, type RedisChaosLab } from './support/chaos-lab';
+import { read } from './support/readers';
 
 /**
  * Each Redis scenario through the HTTP API, while concurrent readers run: no read fails while MySQL

@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port';
-import { ManagedProcess } from './managed-process';
+import { freePort, ManagedProcess } from '@rrl/chaos';
 
 const exec = promisify(execFile);
 

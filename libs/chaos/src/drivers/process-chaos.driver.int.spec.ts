@@ -1,8 +1,8 @@
 import type { LogLine } from '@rrl/contracts';
 import { Redis } from 'ioredis';
-import { pingOnce, waitFor } from '@rrl/testing';
+import { MariaDbProcess, pingOnce, waitFor } from '@rrl/testing';
 import mysql from 'mysql2/promise';
-import { MariaDbProcess, RedisServerProcess } from '../process';
+import { RedisServerProcess } from '../process';
 import { ProcessChaosDriver } from './process-chaos.driver';
 
 describe('ProcessChaosDriver (real redis-server processes)', () => {
@@ -115,6 +115,7 @@ describe('ProcessChaosDriver (real redis-server processes)', () => {
 
   it('drives a MariaDB process as a mysql target: an outage and a recovery on the same port', async () => {
     const db = await MariaDbProcess.start();
+    const driver = new ProcessChaosDriver(); // its own: the shared one keeps listing only redis-server
     try {
       const target = driver.register(db, 'mysql');
       expect(target).toMatchObject({ kind: 'mysql', state: 'running', endpoint: { host: '127.0.0.1', port: db.port } });
@@ -134,7 +135,6 @@ describe('ProcessChaosDriver (real redis-server processes)', () => {
       expect(await query()).toEqual([{ one: 1 }]);
       await expect(driver.setRedisPassword(target.id, 'x')).rejects.toMatchObject({ statusCode: 409 });
     } finally {
-      driver.unregister(db.options.name);
       await db.kill();
     }
   }, 60_000);

@@ -6,16 +6,8 @@ import type { ApiErrorBody, ChaosRun, ChaosTargetsResponse, LogLine, RedisStatus
 import { createTestDatabase, RedisServerProcess, waitFor } from '@rrl/testing';
 import { Redis } from 'ioredis';
 import { startLab, type Lab } from './support/lab';
-import {
-  auth,
-  CHAOS_TOKEN,
-  createUsers,
-  eventsOf,
-  runUnderLoad,
-  startRedisChaosLab,
-  startScenario,
-  type RedisChaosLab,
-} from './chaos-support';
+import { auth, CHAOS_TOKEN, eventsOf, runUnderLoad, startRedisChaosLab, startScenario, type RedisChaosLab } from './support/chaos-lab';
+import { createUsers } from './support/readers';
 
 const APP_PASSWORD = 'app-secret-pw-4242';
 

@@ -1,9 +1,7 @@
 import type { ChaosRun, RedisStatus } from '@rrl/contracts';
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
-import { startLab, type Lab, type LabOptions } from './support/lab';
-import { createUsers, readers } from './support/readers';
-
-export { createUsers, read, readers, type ReadOutcome } from './support/readers';
+import { startLab, type Lab, type LabOptions } from './lab';
+import { createUsers, readers } from './readers';
 
 export const CHAOS_TOKEN = 'test-chaos-token-0123456789';
 export const auth = { authorization: `Bearer ${CHAOS_TOKEN}` };

@@ -11,7 +11,8 @@ import {
   type TestDatabase,
 } from '@rrl/testing';
 import { startLab, type Lab } from './support/lab';
-import { auth, CHAOS_TOKEN, createUsers, read, runUnderLoad } from './chaos-support';
+import { auth, CHAOS_TOKEN, runUnderLoad } from './support/chaos-lab';
+import { createUsers, read } from './support/readers';
 
 /** The same scenarios on a labelled Redis container, through the API's Docker driver (real engine; never skipped). */
 describe('chaos scenarios on a Docker Redis container through the API (real engine)', () => {

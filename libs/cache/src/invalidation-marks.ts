@@ -7,7 +7,7 @@ import type { InvalidationMark } from '@rrl/users';
  * key succeeds. Each mark has a token, unique across processes, so that a flush that raced a
  * newer failed write does not clear the newer mark, here or in the durable InvalidationLog.
  */
-export class PendingInvalidations {
+export class InvalidationMarks {
   private readonly keys = new Map<string, string>();
   private readonly process = randomUUID();
   private generation = 0;

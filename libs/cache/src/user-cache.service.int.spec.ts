@@ -14,7 +14,14 @@ describe.each(['sqlite', 'mysql'] as const)('UserCacheService over a real redis-
   beforeAll(async () => {
     redisServer = await RedisServerProcess.start();
     if (driver === 'mysql') db = await createTestDatabase();
-    h = await startCacheHarness({ redisPort: redisServer.port, mysql: db });
+    h = await startCacheHarness({
+      redisPort: redisServer.port,
+      mysql: db,
+      // No test here is about timeouts. On a shared 2-core machine under load a 2 000-command warm pipeline
+      // took over 500 ms: the command timed out, or the heartbeat PING queued behind it did and dropped the
+      // connection (seen at load average 12). Generous limits keep this file about caching.
+      overrides: { redis: { connection: { commandTimeout: 5000, heartbeatTimeout: 5000 } } },
+    });
     // A second client to look at Redis from outside the service.
     admin = new Redis({ port: redisServer.port, lazyConnect: false, maxRetriesPerRequest: 1 });
     admin.on('error', () => undefined);

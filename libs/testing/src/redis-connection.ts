@@ -1,7 +1,7 @@
 import { type AppConfig, type DeepPartial, loadConfig } from '@rrl/config';
-import { waitFor } from '@rrl/testing';
 import type { RedisConnectionState, RedisStateTransition } from '@rrl/contracts';
-import type { RedisConnectionService } from './redis-connection.service';
+import type { RedisConnectionService } from '@rrl/redis';
+import { waitFor } from './wait-for';
 
 /** Test config pointing at one local port, with reconnect timings tight enough for tests. */
 export function testRedisConfig(port: number, redis: DeepPartial<AppConfig['redis']> = {}): AppConfig {

@@ -1,7 +1,8 @@
 import type { ApiErrorBody, ChaosTargetsResponse, RedisStatus } from '@rrl/contracts';
 import { MariaDbProcess, RedisServerProcess, waitFor } from '@rrl/testing';
 import { startLab, type Lab } from './support/lab';
-import { auth, CHAOS_TOKEN, createUsers, eventsOf, read, runUnderLoad, startScenario } from './chaos-support';
+import { auth, CHAOS_TOKEN, eventsOf, runUnderLoad, startScenario } from './support/chaos-lab';
+import { createUsers, read } from './support/readers';
 
 /** Ids nobody created, each read once: only the database can answer (404), so they fail while it is down. */
 const UNCACHED = Array.from({ length: 5000 }, (_, i) => 900_000 + i);

@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, RedisServerProcess } from '@rrl/testing';
+import { freePort, recordTransitions, RedisServerProcess, testRedisConfig, waitForState } from '@rrl/testing';
 import Redis from 'ioredis';
 import { RedisConnectionService } from './redis-connection.service';
-import { recordTransitions, testRedisConfig, waitForState } from './redis.test-helpers';
 
 /** A throwaway CA and a server certificate for 127.0.0.1/localhost, made with openssl. */
 function makeCertificates(): { dir: string; ca: string; cert: string; key: string } {

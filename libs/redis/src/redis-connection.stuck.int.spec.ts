@@ -1,6 +1,5 @@
-import { freePort, RedisServerProcess, waitFor } from '@rrl/testing';
+import { freePort, RedisServerProcess, testRedisConfig, waitFor, waitForState } from '@rrl/testing';
 import { RedisConnectionService } from './redis-connection.service';
-import { testRedisConfig, waitForState } from './redis.test-helpers';
 
 describe('RedisConnectionService stuck-retry reset against a real redis-server', () => {
   let server: RedisServerProcess | undefined;
