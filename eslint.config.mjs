@@ -24,7 +24,12 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // apps/api/tsconfig.json includes every lib's sources, the API's tests and bench/; the dashboard has its own (app, and app + tests).
-        project: ['./apps/api/tsconfig.json', './apps/dashboard/tsconfig.json', './apps/dashboard/tsconfig.test.json'],
+        project: [
+          './apps/api/tsconfig.json',
+          './apps/dashboard/tsconfig.json',
+          './apps/dashboard/tsconfig.test.json',
+          './apps/dashboard/tsconfig.e2e.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ChaosTarget, ScenarioInfo } from '@rrl/contracts';
 import { ErrorMessage } from '../../../components/error-message';
+import { Field } from '../../../components/field';
 import { useStartScenario } from '../api/chaos-api';
 
 interface JsonSchemaProperty {
@@ -72,8 +73,7 @@ export function ScenarioForm({ scenarios, targets, disabled }: { scenarios: Scen
         submit();
       }}
     >
-      <label>
-        scenario
+      <Field label="scenario">
         <select
           value={info.name}
           onChange={(e) => {
@@ -87,12 +87,11 @@ export function ScenarioForm({ scenarios, targets, disabled }: { scenarios: Scen
             </option>
           ))}
         </select>
-      </label>
+      </Field>
       <p className="scenario-summary">{info.summary}</p>
       {Object.entries(schema.properties ?? {}).map(([key, prop]) =>
         isTargetParam(key) ? (
-          <label key={key}>
-            {labelOf(key)}
+          <Field key={key} label={labelOf(key)}>
             <select value={current[key]} onChange={(e) => setValues({ ...values, [key]: e.target.value })} required>
               {targets.map((t) => (
                 <option key={t.id} value={t.id}>
@@ -100,10 +99,9 @@ export function ScenarioForm({ scenarios, targets, disabled }: { scenarios: Scen
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         ) : (
-          <label key={key}>
-            {labelOf(key)}
+          <Field key={key} label={labelOf(key)} help={prop.description}>
             <input
               type={prop.type === 'integer' || prop.type === 'number' ? 'number' : 'text'}
               min={prop.minimum}
@@ -112,14 +110,8 @@ export function ScenarioForm({ scenarios, targets, disabled }: { scenarios: Scen
               value={current[key]}
               required={schema.required?.includes(key)}
               onChange={(e) => setValues({ ...values, [key]: e.target.value })}
-              aria-describedby={prop.description ? `${key}-help` : undefined}
             />
-            {prop.description && (
-              <small id={`${key}-help`} className="help">
-                {prop.description}
-              </small>
-            )}
-          </label>
+          </Field>
         ),
       )}
       <div className="actions">

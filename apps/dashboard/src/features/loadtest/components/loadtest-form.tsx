@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { KEY_DISTRIBUTIONS, type KeyDistribution, type LoadTestRequest } from '@rrl/contracts';
 import { ErrorMessage } from '../../../components/error-message';
+import { Field } from '../../../components/field';
 import { useStartLoadTest } from '../api/loadtest-api';
 
 /** The loop test's request; bounds from the API (it answers 400 naming each bad field, shown under the form). */
@@ -33,30 +34,25 @@ export function LoadTestForm({ disabled }: { disabled: boolean }) {
         submit();
       }}
     >
-      <label>
-        iterations
+      <Field label="iterations">
         <input type="number" min={1} max={100_000_000} value={iterations} onChange={(e) => setIterations(e.target.value)} required />
-      </label>
-      <label>
-        concurrency
+      </Field>
+      <Field label="concurrency">
         <input type="number" min={1} max={1000} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} required />
-      </label>
-      <label>
-        reads (%), the rest are writes
+      </Field>
+      <Field label="reads (%), the rest are writes">
         <input type="number" min={0} max={100} value={readPercent} onChange={(e) => setReadPercent(e.target.value)} required />
-      </label>
-      <label>
-        key distribution
+      </Field>
+      <Field label="key distribution">
         <select value={distribution} onChange={(e) => setDistribution(e.target.value as KeyDistribution)}>
           {KEY_DISTRIBUTIONS.map((d) => (
             <option key={d}>{d}</option>
           ))}
         </select>
-      </label>
-      <label>
-        distinct keys
+      </Field>
+      <Field label="distinct keys">
         <input type="number" min={1} value={keyCount} onChange={(e) => setKeyCount(e.target.value)} required />
-      </label>
+      </Field>
       <label className="checkbox">
         <input type="checkbox" checked={seed} onChange={(e) => setSeed(e.target.checked)} /> insert missing users first
       </label>

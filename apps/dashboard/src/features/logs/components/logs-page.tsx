@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { API_LOG_TARGET } from '@rrl/contracts';
 import { TokenGate } from '../../../components/token-gate';
 import { ErrorMessage } from '../../../components/error-message';
+import { Field } from '../../../components/field';
 import { feedErrorQuery, logTargetsQuery } from '../../../live/live-queries';
 import { formatNumber, formatTime } from '../../../lib/format';
 import { type StoredLogLine } from '../../../live/log-store';
@@ -40,8 +41,7 @@ function LogViewer() {
   return (
     <div className="card">
       <div className="log-controls">
-        <label>
-          target
+        <Field label="target">
           <select value={target} onChange={(e) => setTarget(e.target.value)}>
             {options.map((t) => (
               <option key={t} value={t}>
@@ -49,13 +49,11 @@ function LogViewer() {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          filter
+        </Field>
+        <Field label="filter">
           <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="text in the line" />
-        </label>
-        <label>
-          level
+        </Field>
+        <Field label="level">
           <select value={level} onChange={(e) => setLevel(e.target.value as LevelFilter)}>
             {LOG_LEVELS.map((l) => (
               <option key={l} value={l}>
@@ -63,7 +61,7 @@ function LogViewer() {
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         <button type="button" onClick={() => setPaused(!paused)} aria-pressed={paused}>
           {paused ? 'Resume' : 'Pause'}
         </button>

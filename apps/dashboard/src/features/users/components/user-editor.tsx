@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { CreateUserInput, UserDto } from '@rrl/contracts';
 import { ErrorMessage } from '../../../components/error-message';
+import { Field } from '../../../components/field';
 import { useDeleteUser, useSaveUser, type Lookup } from '../api/users-api';
 
 const FIELDS = ['name', 'email', 'company', 'city', 'country'] as const;
@@ -61,8 +62,7 @@ export function UserEditor({
         }}
       >
         {FIELDS.map((f) => (
-          <label key={f}>
-            {f}
+          <Field key={f} label={f}>
             <input
               name={f}
               value={form[f] ?? ''}
@@ -70,7 +70,7 @@ export function UserEditor({
               type={f === 'email' ? 'email' : 'text'}
               onChange={(e) => setForm({ ...form, [f]: e.target.value })}
             />
-          </label>
+          </Field>
         ))}
         <label className="checkbox">
           <input type="checkbox" checked={form.active ?? true} onChange={(e) => setForm({ ...form, active: e.target.checked })} /> active
