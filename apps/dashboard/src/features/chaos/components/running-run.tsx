@@ -22,7 +22,7 @@ export function RunningRun() {
       <p data-testid="run-status">
         Status <strong>{run.status}</strong>, phase {run.phase},{' '}
         {running
-          ? `for ${formatDuration(now - Date.parse(run.startedAt))}`
+          ? `for ${formatDuration(Math.max(0, now - Date.parse(run.startedAt)))}`
           : `took ${formatDuration(Date.parse(run.endedAt ?? run.startedAt) - Date.parse(run.startedAt))}`}
         {run.error ? ` — ${run.error}` : ''}
       </p>
