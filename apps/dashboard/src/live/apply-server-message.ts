@@ -28,7 +28,6 @@ export function applyServerMessage({ queryClient: qc, history, logs }: LiveSinks
       qc.setQueryData(liveKeys.metrics, d.metrics);
       qc.setQueryData(liveKeys.chaosCurrent, d.chaosRun);
       qc.setQueryData(liveKeys.loadtestCurrent, d.loadtest);
-      qc.setQueryData(liveKeys.logTargets, d.logTargets);
       qc.setQueryData(liveKeys.feedError, null);
       history.addSnapshot(d.metrics);
       // What happened while the feed was away is in the REST lists: fetch them again.

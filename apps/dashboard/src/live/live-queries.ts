@@ -13,7 +13,6 @@ export interface LiveConnection {
 export const liveKeys = {
   feed: ['live', 'feed'] as const,
   connection: ['live', 'connection'] as const,
-  logTargets: ['live', 'log-targets'] as const,
   feedError: ['live', 'error'] as const,
   metrics: ['metrics', 'snapshot'] as const,
   redisEvents: ['redis', 'events'] as const,
@@ -33,8 +32,6 @@ export const feedQuery = queryOptions<FeedState>({
 });
 
 export const connectionQuery = queryOptions<LiveConnection | null>({ queryKey: liveKeys.connection, queryFn: () => null, ...pushed });
-
-export const logTargetsQuery = queryOptions<string[]>({ queryKey: liveKeys.logTargets, queryFn: () => [], ...pushed });
 
 export const feedErrorQuery = queryOptions<{ code: string; message: string; at: number } | null>({
   queryKey: liveKeys.feedError,

@@ -1,7 +1,7 @@
 import { act, fireEvent, screen } from '@testing-library/react';
 import { setChaosToken } from '../../../lib/chaos-token';
 import { LOG_LINES_KEPT } from '../../../live/log-store';
-import { liveKeys } from '../../../live/live-queries';
+import { logTargetsQuery } from '../api/log-targets-api';
 import { renderWithApp, testLive, testQueryClient } from '../../../testing/render';
 import { LogsPage } from './logs-page';
 
@@ -12,7 +12,7 @@ describe('LogsPage', () => {
 
   it('asks for the chaos token once, then subscribes to the target and tails it with filter, pause and clear', () => {
     const client = testQueryClient();
-    client.setQueryData(liveKeys.logTargets, ['process:redis-6390']);
+    client.setQueryData(logTargetsQuery('s3cret').queryKey, ['api', 'process:redis-6390']);
     const subscriptions: string[][] = [];
     const live = testLive({ setLogSubscriptions: (t) => subscriptions.push(t) });
     renderWithApp(<LogsPage />, { client, live });

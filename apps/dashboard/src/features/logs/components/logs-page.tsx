@@ -1,12 +1,13 @@
-import { useMemo, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { API_LOG_TARGET } from '@rrl/contracts';
 import { TokenGate } from '../../../components/token-gate';
 import { ErrorMessage } from '../../../components/error-message';
 import { Field } from '../../../components/field';
-import { feedErrorQuery, logTargetsQuery } from '../../../live/live-queries';
+import { feedErrorQuery } from '../../../live/live-queries';
 import { formatNumber, formatTime } from '../../../lib/format';
 import { type StoredLogLine } from '../../../live/log-store';
+import { useLogTargets } from '../api/log-targets-api';
 import { filterLines, levelOf, LOG_LEVELS, useLogTail, type LevelFilter } from '../hooks/use-log-tail';
 
 /** Lines rendered at once: the buffer keeps more, the page stays fast. */
@@ -25,10 +26,12 @@ export function LogsPage() {
 }
 
 function LogViewer() {
-  const { data: targets = [] } = useQuery(logTargetsQuery);
+  const targets = useLogTargets();
   const { data: feedError } = useQuery(feedErrorQuery);
-  const options = useMemo(() => [...new Set([API_LOG_TARGET, ...targets])], [targets]);
-  const [target, setTarget] = useState<string>(() => targets.find((t) => t !== API_LOG_TARGET) ?? API_LOG_TARGET);
+  const options = targets.data ?? [API_LOG_TARGET];
+  const [chosen, setTarget] = useState<string | null>(null);
+  // Until someone picks one, tail the first Redis-ish target (the most telling log), else the API.
+  const target = chosen ?? options.find((t) => /redis/i.test(t)) ?? options.find((t) => t !== API_LOG_TARGET) ?? API_LOG_TARGET;
   const [text, setText] = useState('');
   const [level, setLevel] = useState<LevelFilter>('all');
   const [paused, setPaused] = useState(false);
@@ -69,6 +72,7 @@ function LogViewer() {
           Clear
         </button>
       </div>
+      <ErrorMessage error={targets.error} context="Targets" />
       {feedError && <ErrorMessage error={new Error(feedError.message)} context={`Live feed (${feedError.code})`} />}
       <p className="help" role="status">
         {paused ? 'Paused: new lines are kept but not shown. ' : ''}
