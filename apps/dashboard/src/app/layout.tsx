@@ -1,4 +1,5 @@
-import { NavLink, Outlet } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { LiveContext, useLiveUpdates } from '../live/use-live-updates';
 import { FeedBanner } from './feed-banner';
 import { StateBadges } from '../components/state-badges';
@@ -15,6 +16,14 @@ const PAGES = [
 /** The shell: skip link, header with the live state badges, navigation, the feed banner and the page. */
 export function Layout() {
   const live = useLiveUpdates();
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  // After a client-side navigation, move focus to the new page so keyboard and screen-reader users start there.
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [pathname]);
   return (
     <LiveContext.Provider value={live}>
       <a className="skip-link" href="#main">
@@ -39,7 +48,7 @@ export function Layout() {
         </nav>
       </header>
       <FeedBanner />
-      <main id="main" className="page" tabIndex={-1}>
+      <main id="main" className="page" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </LiveContext.Provider>
