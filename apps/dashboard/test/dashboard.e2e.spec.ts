@@ -66,6 +66,11 @@ describe('dashboard in Chromium', () => {
     await page.getByTestId('editor-note').getByText('served by Redis with the new value').waitFor();
     expect(await page.getByTestId('lookup-results').locator('tbody tr').first().textContent()).toContain('Edited In Chromium');
     await screenshot(page, 'users-1280');
+
+    await page.getByRole('button', { name: 'Warm the cache' }).click();
+    await page.getByText('Warmed: 500 of 500 users').waitFor();
+    await page.getByRole('button', { name: 'Flush the cache' }).click();
+    await page.getByText(/Flushed: [\d,]+ keys deleted/).waitFor();
   }, 30_000);
 
   it('a wrong lookup shows the API message where it happened', async () => {
