@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,12 +13,13 @@ import { createJsonBodyParser } from './http/json-body.parser';
 import { UserReadResultDto } from './http/user-read.dto';
 import { documentUserReadRoute, registerUserReadRoute } from './http/user-read.route';
 import { createValidationPipe } from './http/validation.pipe';
+import type { LiveOptions } from './live/live.options';
 
 /** Fastify's default, spelled out because the error for a longer parameter names it. */
 const MAX_PARAM_LENGTH = 100;
 
 /** Builds the configured application without listening; main.ts and the e2e tests share it. */
-export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplication> {
+export async function createApp(runtime: LabRuntime, options: { live?: Partial<LiveOptions> } = {}): Promise<NestFastifyApplication> {
   const { config } = runtime;
   // skipMiddie: the app has no Connect-style middleware (request lines come from the exception
   // filter, see logger.ts), and middie's onRequest hook would run on every request for nothing.
@@ -29,10 +31,12 @@ export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplica
     skipMiddie: true,
     routerOptions: { compile: true, maxParamLength: MAX_PARAM_LENGTH },
     // The router's own rejections (malformed URL, over-long parameter) happen before any route or
-    // hook, so Nest's exception layer never sees them: hand them to the same filter.
+    // hook, so Nest's exception layer never sees them: hand them to the same filter. (This replaces
+    // the adapter's default, whose only other job is Nest's security-headers hook, which this app
+    // does not enable.)
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => filter.respond(error, request, reply),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options.live), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, createJsonBodyParser(fastify));
@@ -42,6 +46,8 @@ export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplica
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(filter);
   app.enableShutdownHooks();
+  // The gateway reads frames itself (live/client-message.parser.ts answers bad ones): the adapter's parser skips them.
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   registerUserReadRoute(app, filter);
 
   const doc = new DocumentBuilder()

@@ -14,23 +14,37 @@ import type { LabRuntime } from './embedded/lab-runtime';
 import { LAB_RUNTIME, LabRuntimeShutdown } from './embedded/lab-runtime.provider';
 import { LabAppUnderTest } from './chaos/lab-app-under-test';
 import { loggerParams } from './logger';
+import { ApiLogTap } from './live/api-log-tap';
+import { LiveModule } from './live/live.module';
+import type { LiveOptions } from './live/live.options';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** Composes the libraries; holds no logic of its own. */
 @Module({})
 export class AppModule {
-  static forRoot(runtime: LabRuntime): DynamicModule {
+  static forRoot(runtime: LabRuntime, live?: Partial<LiveOptions>): DynamicModule {
     const { config } = runtime;
     // One CacheModule object: ChaosModule imports it by reference (for LabAppUnderTest), so both see the same cache.
     const cache = CacheModule.forRoot();
+    const chaos = ChaosModule.forRoot({
+      appUnderTest: LabAppUnderTest,
+      imports: [cache],
+      processes: runtime.targets,
+      proxy: runtime.proxy,
+    });
+    const metrics = MetricsModule.forRoot([cache, chaos]);
+    const apiLogTap = new ApiLogTap();
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot({ config }),
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerParams(config, undefined, apiLogTap)),
         RedisModule.forRoot(),
         UsersModule.forRoot(),
         cache,
-        ChaosModule.forRoot({ appUnderTest: LabAppUnderTest, imports: [cache], processes: runtime.targets, proxy: runtime.proxy }),
+        chaos,
+        metrics,
+        LiveModule.forRoot({ imports: [cache, chaos, metrics], apiLogTap, limits: live }),
         HealthModule.forRoot({ gracefulShutdownMs: config.shutdownGraceMs }),
       ],
       controllers: [UsersController, CacheController, RedisController, ChaosController],

@@ -1,5 +1,5 @@
 import type { ApiErrorBody, ChaosRun, ClearResult, RedisResetResult, WarmResult } from '@rrl/contracts';
-import { auth, startRedisChaosLab, startScenario, type RedisChaosLab } from './chaos-support';
+import { auth, startRedisChaosLab, startScenario, type RedisChaosLab } from './support/chaos-lab';
 
 /** A request the way fetch sends it, returning the raw text too (to prove no FST_ code leaks). */
 async function request(

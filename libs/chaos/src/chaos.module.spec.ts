@@ -36,7 +36,7 @@ class RecordingDockerDriver implements ChaosDriver {
   unpause = (id: string) => this.act(`unpause ${id}`, 'running');
   restart = async () => undefined;
   logs = async (): Promise<LogLine[]> => [];
-  followLogs = () => ({ close: () => undefined });
+  followLogs = () => ({ ready: Promise.resolve(), close: () => undefined });
 
   private async act(call: string, next: ChaosTarget['state']): Promise<void> {
     this.calls.push(call);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, recordTransitions, RedisServerProcess, testRedisConfig, waitForState } from '@rrl/testing';
+import { freePort, recordTransitions, RedisServerProcess, testRedisConfig, waitFor, waitForState } from '@rrl/testing';
 import Redis from 'ioredis';
 import { RedisConnectionService } from './redis-connection.service';
 
@@ -76,7 +76,7 @@ describe('RedisConnectionService credentials and TLS', () => {
     await waitForState(service, 'auth-failed', 3000);
     expect(service.status().lastError?.kind).toBe('auth');
     expect(transitions[0]).toMatchObject({ from: 'connecting', to: 'auth-failed', errorKind: 'auth' });
-    while (delays.length < 3) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('three reconnect attempts', () => delays.length >= 3);
     expect(delays.slice(0, 3)).toEqual([500, 500, 500]);
     expect(service.state).toBe('auth-failed');
 

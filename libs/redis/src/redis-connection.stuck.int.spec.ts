@@ -27,8 +27,10 @@ describe('RedisConnectionService stuck-retry reset against a real redis-server',
     server = await RedisServerProcess.start({ port });
     await waitForState(service, 'ready', 5000);
     expect(await service.client.ping()).toBe('PONG');
-    // Only the fresh client is connected; the discarded one never tried again.
-    await new Promise((r) => setTimeout(r, 600));
+    // Only the fresh client is connected; the discarded one has no reconnect pending: ioredis 6's
+    // disconnect() clears the reconnect timer, and nothing else ever starts an attempt.
+    const pendingReconnect = () => (stuckClient as unknown as { reconnectTimeout: NodeJS.Timeout | null }).reconnectTimeout;
+    expect(pendingReconnect()).toBeNull();
     const clients = String(await service.client.client('LIST'))
       .trim()
       .split('\n');

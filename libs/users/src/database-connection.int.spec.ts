@@ -43,7 +43,9 @@ describe('database outages (own MariaDB)', () => {
   it('boots at once while MySQL is down and answers 503 DATABASE_UNAVAILABLE', async () => {
     const started = Date.now();
     await app.init();
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Boot does not wait for the database (which would be forever: it is down). The bound only
+    // tells "did not wait" apart from that, with room for a busy 2-core runner.
+    expect(Date.now() - started).toBeLessThan(5000);
     connection = app.get(DatabaseConnectionService);
     users = app.get(UsersRepository);
     expect(connection.isConnected()).toBe(false);
@@ -102,7 +104,9 @@ describe('database outages (own MariaDB)', () => {
     await mariadb.kill();
     const { error, ms } = await timedRejection(users.count());
     expect(error).toMatchObject({ code: 'DATABASE_UNAVAILABLE', statusCode: 503 });
-    expect(ms).toBeLessThan(1500);
+    // "At once": refused, not failed by the 1000 ms queryTimeout (the bound leaves a busy runner room).
+    expect(error.message).not.toMatch(/timed out/);
+    expect(ms).toBeLessThan(3000);
     await mariadb.start();
     await waitFor('queries after restart', () => users.count().then((n) => n >= 1), 20_000);
   }, 40_000);

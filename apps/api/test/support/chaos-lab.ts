@@ -22,10 +22,13 @@ export async function untilEnded(lab: Lab, id: string, timeoutMs = 40_000): Prom
   );
 }
 
+/** Reads before a run starts and after it ends, so both sides of the fault are measured. */
+const READS_AROUND_RUN = 20;
+
 /** Starts a scenario while readers run, waits for its end, returns the run and every read. */
 export async function runUnderLoad(lab: Lab, ids: number[], name: string, body: unknown) {
   const load = readers(lab, ids);
-  await new Promise((r) => setTimeout(r, 200));
+  await waitFor('readers under way', () => load.completed() >= READS_AROUND_RUN);
   const started = await startScenario(lab, name, body);
   if (started.status !== 202) {
     await load.stop();
@@ -33,7 +36,8 @@ export async function runUnderLoad(lab: Lab, ids: number[], name: string, body: 
   }
   const run = await untilEnded(lab, started.body.id);
   // A few more reads after the end: the target must serve again.
-  await new Promise((r) => setTimeout(r, 200));
+  const atEnd = load.completed();
+  await waitFor('reads after the run', () => load.completed() >= atEnd + READS_AROUND_RUN);
   const outcomes = await load.stop();
   return { run, outcomes };
 }
@@ -60,6 +64,9 @@ export async function startRedisChaosLab(opts: {
   tag: string;
   password?: string;
   overrides?: LabOptions['overrides'];
+  /** More local processes offered to the chaos process driver. */
+  extraTargets?: LabOptions['targets'];
+  live?: LabOptions['live'];
 }): Promise<RedisChaosLab> {
   const redis = await RedisServerProcess.start({ password: opts.password });
   const db = await createTestDatabase();
@@ -67,8 +74,9 @@ export async function startRedisChaosLab(opts: {
   const lab = await startLab({
     redis: { port: redis.port, password: opts.password },
     mysql: db,
-    targets: [{ process: redis, kind: 'redis' }],
+    targets: [{ process: redis, kind: 'redis' }, ...(opts.extraTargets ?? [])],
     overrides: { ...rest, chaos: { token: CHAOS_TOKEN, ...chaos } },
+    live: opts.live,
   });
   await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
   const ids = await createUsers(lab, opts.users, opts.tag);

@@ -2,6 +2,8 @@ import { AppError, ERROR_CODES, type ChaosDriverName, type ChaosTarget, type Log
 
 /** A live log subscription; close() ends it and releases its connection. */
 export interface LogFollower {
+  /** Settles once following has begun (new lines will arrive), or has failed (the failure went to onError). Never rejects. */
+  readonly ready: Promise<void>;
   close(): void;
 }
 

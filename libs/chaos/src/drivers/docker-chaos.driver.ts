@@ -143,7 +143,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
   followLogs(id: string, onLine: (l: LogLine) => void, onError: (e: Error) => void = () => undefined): LogFollower {
     let follower: DockerLogFollower | null = null;
     let closed = false;
-    this.require(id)
+    const ready = this.require(id)
       .then(async (info) => {
         if (closed) return;
         follower = new DockerLogFollower(this.docker, info.Id, onLine, onError);
@@ -153,7 +153,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
         follower?.close();
         if (!closed) onError(e);
       });
-    return { close: () => ((closed = true), follower?.close()) };
+    return { ready, close: () => ((closed = true), follower?.close()) };
   }
 
   /** Cuts the container off every network it is on (a partition); remembers them for networkConnect. */

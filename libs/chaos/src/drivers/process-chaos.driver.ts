@@ -78,7 +78,7 @@ export class ProcessChaosDriver implements ChaosDriver, RedisAuthChaos {
   followLogs(id: string, onLine: (l: LogLine) => void): LogFollower {
     const { process } = this.get(id);
     process.on('log', onLine);
-    return { close: () => process.off('log', onLine) };
+    return { ready: Promise.resolve(), close: () => process.off('log', onLine) };
   }
 
   async setRedisPassword(id: string, next: string | null): Promise<void> {

@@ -36,6 +36,7 @@ describe('ManagedProcess (real redis-server)', () => {
     });
     const started = Date.now();
     await expect(missing.start()).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Well under the 10 s start timeout it would otherwise wait, with room for a busy 2-core runner.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
