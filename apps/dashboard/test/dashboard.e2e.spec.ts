@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { ChaosRun, ChaosTargetsResponse } from '@rrl/contracts';
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -23,6 +24,15 @@ describe('dashboard in Chromium', () => {
   /** Polls the page (no reload) until `check` holds. */
   const until = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => waitFor(what, check, timeoutMs, 100);
 
+  /** Makes the redis-server write a log line ("DB saved on disk") by sending it SAVE. */
+  const redisSave = () =>
+    new Promise<void>((resolve, reject) => {
+      const socket = net.connect(redis.port, '127.0.0.1', () => socket.write('SAVE\r\n'));
+      socket.once('data', () => (socket.end(), resolve()));
+      socket.once('error', reject);
+    });
+  const notReloaded = () => page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
+
   beforeAll(async () => {
     redis = await RedisServerProcess.start();
     db = await createTestDatabase();
@@ -47,6 +57,11 @@ describe('dashboard in Chromium', () => {
     await page.goto(api.url);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Chaos' }).waitFor();
+    // The feed's hello makes the badges right at once.
+    await until('redis badge', async () => (await text('redis-state')) === 'ready');
+    expect(await text('breaker-state')).toBe('closed');
+    expect(await text('redis-endpoint')).toContain(String(redis.port));
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
   }, 30_000);
 
   it('looks a user up twice: the database first, then Redis; an edit reads back from Redis with the new value', async () => {
@@ -101,6 +116,44 @@ describe('dashboard in Chromium', () => {
     const [last] = await chaosApi<ChaosRun[]>('/api/chaos/runs');
     expect(last).toMatchObject({ scenario: 'restart', status: 'cancelled' });
   }, 60_000);
+
+  it('runs a crash from the Chaos page: the badge goes down and comes back, and the outage is on the chart, without a reload', async () => {
+    await page.getByRole('link', { name: 'Chaos' }).click();
+    await page.getByLabel('scenario', { exact: true }).selectOption('crash');
+    await page.getByLabel('downtime (ms)', { exact: true }).fill('3000');
+    await page.getByRole('button', { name: 'Start crash' }).click();
+    await until('badge down', async () => (await text('redis-state')) !== 'ready', 15_000);
+    await screenshot(page, 'chaos-crash-1280');
+    await until('badge back', async () => (await text('redis-state')) === 'ready', 30_000);
+    await page.getByRole('heading', { name: /Last run: crash/ }).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('list', { name: 'Timeline of crash' }).textContent()).toMatch(/action.*target-back/s);
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview' }).click();
+    await until('outage on the chart', async () => /Redis outages in view: \d/.test(await text('fault-summary')));
+    expect(await text('fault-summary')).toMatch(/chaos: crash started/);
+    expect(await page.getByTestId('reconnect-attempts').locator('li').count()).toBeGreaterThan(0);
+    expect(await notReloaded()).toBe(true);
+    await screenshot(page, 'overview-after-crash-1280');
+  }, 90_000);
+
+  it('tails the Redis log live', async () => {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Logs' }).click();
+    const target = page.getByLabel('target', { exact: true });
+    await until('a redis target chosen', async () => /redis/.test(await target.inputValue()));
+    await redisSave();
+    await until('Redis log line', async () => /DB saved on disk/.test((await page.getByTestId('log-lines').textContent()) ?? ''), 20_000);
+    await screenshot(page, 'logs-live-1280');
+  }, 60_000);
+
+  it('recovers by itself after an API restart', async () => {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview' }).click();
+    await api.stop();
+    await page.getByTestId('feed-banner').getByText('Live feed offline').waitFor({ timeout: 20_000 });
+    await screenshot(page, 'overview-api-down-1280');
+    await api.start();
+    await page.getByTestId('feed-banner').waitFor({ state: 'detached', timeout: 30_000 });
+    await until('badge right again', async () => (await text('redis-state')) === 'ready');
+    expect(await notReloaded()).toBe(true);
+  }, 90_000);
 
   it('serves client routes on reload (history fallback) and keeps the token for the session only', async () => {
     await page.goto(`${api.url}/chaos`);

@@ -54,6 +54,8 @@ function faultsPlugin(history: MetricHistory): uPlot.Plugin {
         u.ctx.fillStyle = MARKER_STROKE;
         u.ctx.lineWidth = 2 * devicePixelRatio;
         u.ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+        // A label only where it does not run into the previous one: chaos actions come in bursts.
+        let labelEnd = -Infinity;
         for (const m of history.markers.toArray()) {
           if (m.t < min || m.t > max) continue;
           const x = u.valToPos(m.t, 'x', true);
@@ -61,7 +63,10 @@ function faultsPlugin(history: MetricHistory): uPlot.Plugin {
           u.ctx.moveTo(x, top);
           u.ctx.lineTo(x, top + height);
           u.ctx.stroke();
-          u.ctx.fillText(m.label.slice(0, 28), x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+          if (x < labelEnd) continue;
+          const label = m.label.length > 24 ? `${m.label.slice(0, 23)}…` : m.label;
+          u.ctx.fillText(label, x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+          labelEnd = x + u.ctx.measureText(label).width + 12 * devicePixelRatio;
         }
         u.ctx.restore();
       },

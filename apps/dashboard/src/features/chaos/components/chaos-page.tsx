@@ -56,6 +56,8 @@ function ChaosControls() {
                     <small className="labels">
                       {' '}
                       {Object.entries(t.labels)
+                        // The lab's own labels say what a container is; Compose's bookkeeping labels are noise here.
+                        .filter(([k]) => !k.startsWith('com.docker.'))
                         .map(([k, v]) => `${k}=${v}`)
                         .join(' ')}
                     </small>
