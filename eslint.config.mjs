@@ -23,8 +23,13 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        // apps/api/tsconfig.json includes every lib's sources, the API's tests and bench/; the dashboard has its own.
-        project: ['./apps/api/tsconfig.json', './apps/dashboard/tsconfig.json'],
+        // apps/api/tsconfig.json includes every lib's sources, the API's tests and bench/; the dashboard has its own (app, and app + tests).
+        project: [
+          './apps/api/tsconfig.json',
+          './apps/dashboard/tsconfig.json',
+          './apps/dashboard/tsconfig.test.json',
+          './apps/dashboard/tsconfig.e2e.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -39,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', '**/*.test-helpers.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', '**/*.test-helpers.ts', 'apps/dashboard/src/testing/**'],
     rules: {
       // Off in tests only: Jest's asymmetric matchers (expect.any, expect.objectContaining) and supertest's
       // response bodies are typed `any` by their libraries; asserting on them is the point of a test.

@@ -21,6 +21,17 @@ const swcTs = [
   },
 ];
 
+/** The dashboard's TSX: React's automatic JSX runtime, as Vite compiles it. */
+const swcTsx = [
+  '@swc/jest',
+  {
+    swcrc: false,
+    jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
 const shared: Config = {
   testEnvironment: 'node',
   testEnvironmentOptions: { customExportConditions: ['@rrl/source', 'node', 'node-addons'] },
@@ -42,6 +53,20 @@ const config: Config = {
   projects: [
     { ...shared, displayName: 'libs', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'] },
     { ...shared, displayName: 'api', testMatch: ['<rootDir>/apps/api/{src,test}/**/*.spec.ts'] },
+    // Component tests of the dashboard in jsdom (a real WebSocket to a real ws server included).
+    {
+      ...shared,
+      displayName: 'dashboard',
+      testEnvironment: 'jsdom',
+      testEnvironmentOptions: { customExportConditions: ['@rrl/source', 'browser'] },
+      testMatch: ['<rootDir>/apps/dashboard/src/**/*.spec.{ts,tsx}'],
+      transform: { ...shared.transform, '^.+\\.tsx?$': swcTsx as never },
+      // ws: the tests' stand-in /ws server runs in Node, so it needs ws's Node build, not its browser stub.
+      moduleNameMapper: { '\\.css$': '<rootDir>/apps/dashboard/test/style-stub.cjs', '^ws$': require.resolve('ws') },
+      setupFiles: ['<rootDir>/apps/dashboard/test/jsdom-setup.cjs'],
+    },
+    // The dashboard end to end: real Chromium against the real API, redis-server and database.
+    { ...shared, displayName: 'dashboard-e2e', testMatch: ['<rootDir>/apps/dashboard/test/**/*.spec.ts'] },
   ],
 };
 

@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,15 +7,13 @@ import { AppModule } from './app.module';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiErrorDto } from './http/api-error.dto';
+import { serveDashboard } from './http/dashboard.route';
 import { createJsonBodyParser } from './http/json-body.parser';
 import { UserReadResultDto } from './http/user-read.dto';
 import { documentUserReadRoute, registerUserReadRoute } from './http/user-read.route';
 import { createValidationPipe } from './http/validation.pipe';
 import type { LiveOptions } from './live/live.options';
 import { PinoLoggerService } from './pino-logger.service';
-
-/** Built dashboard (apps/dashboard/dist), served at / when present. */
-const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
 
 /** Fastify's default, spelled out because the error for a longer parameter names it. */
 const MAX_PARAM_LENGTH = 100;
@@ -65,8 +60,6 @@ export async function createApp(runtime: LabRuntime, options: { live?: Partial<L
     documentUserReadRoute(SwaggerModule.createDocument(app, doc, { extraModels: [UserReadResultDto, ApiErrorDto] })),
   );
 
-  if (fs.existsSync(path.join(DASHBOARD_DIST, 'index.html'))) {
-    await app.register(fastifyStatic, { root: DASHBOARD_DIST, prefix: '/', wildcard: false });
-  }
+  await serveDashboard(app);
   return app;
 }

@@ -4,7 +4,7 @@ import { ChaosModule } from '@rrl/chaos/nest';
 import { AppConfigModule } from '@rrl/config';
 import { HealthModule } from '@rrl/health';
 import { RedisModule } from '@rrl/redis';
-import { UsersModule } from '@rrl/users';
+import { FirstStartSeeder, UsersModule } from '@rrl/users';
 import { CacheController } from './http/cache.controller';
 import { ChaosController } from './http/chaos.controller';
 import { RedisController } from './http/redis.controller';
@@ -50,6 +50,7 @@ export class AppModule {
       providers: [
         { provide: LAB_RUNTIME, useValue: runtime },
         LabRuntimeShutdown,
+        FirstStartSeeder,
         { provide: PinoLoggerService, useValue: new PinoLoggerService(createPinoLogger(config, undefined, apiLogTap)) },
       ],
     };

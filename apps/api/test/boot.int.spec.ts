@@ -128,6 +128,10 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
     const again = (await (await fetch(`${base}/api/users/${id}`)).json()) as UserReadResult;
     expect(again.source).toBe('redis');
     expect(fs.existsSync(path.join(dataDir, 'lab.sqlite'))).toBe(true);
+    // First start on an empty database: the demo data set, once, logged.
+    await waitFor('demo users seeded', () => /Seeded 10000 demo users/.test(app.output()), 30_000);
+    const page = (await (await fetch(`${base}/api/users?pageSize=1`)).json()) as { total: number };
+    expect(page.total).toBe(10_001);
     const redisPid = Number(/pid (\d+)\)/.exec(app.output())?.[1]);
     expect(redisPid).toBeGreaterThan(0);
 

@@ -144,6 +144,15 @@ export const configSchema = z.object({
     /** Longest accepted duration/downtime parameter: a forgotten run cannot keep a store down for hours. */
     maxDurationMs: ms,
   }),
+  seed: z.object({
+    /**
+     * Insert demo users when the API starts on an empty users table, so the dashboard has something
+     * to show at once. null = only on the embedded default (managed Redis and SQLite): never into a
+     * database someone configured unless asked.
+     */
+    onFirstStart: bool.nullable(),
+    users: int(1, 10_000_000),
+  }),
   logging: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** auto: readable lines when stdout is a terminal, JSON lines otherwise (a pipe, a file, a log collector). */
@@ -158,7 +167,9 @@ export const configSchema = z.object({
 export type RawAppConfig = z.infer<typeof configSchema>;
 
 /** The validated configuration plus what the embedded default derives from it. */
-export interface AppConfig extends RawAppConfig {
+export interface AppConfig extends Omit<RawAppConfig, 'seed'> {
+  /** seed.onFirstStart resolved: null became true on the embedded default, false otherwise. */
+  seed: { onFirstStart: boolean; users: number };
   /** "managed": no Redis configured, the API runs its own redis-server child (when on PATH). */
   redisMode: 'external' | 'managed';
   /** "sqlite": no MySQL configured, the embedded default database. */

@@ -14,6 +14,14 @@ describe('loadConfig', () => {
     expect(c.redis.connection.commandTimeout).toBeLessThanOrEqual(500);
     expect(c.redisMode).toBe('managed');
     expect(c.databaseDriver).toBe('sqlite');
+    expect(c.seed).toEqual({ onFirstStart: true, users: 10_000 });
+  });
+
+  it('seeds on first start only on the embedded default unless told', () => {
+    expect(loadConfig({ env: { MYSQL_HOST: 'db' } }).seed.onFirstStart).toBe(false);
+    expect(loadConfig({ env: { REDIS_HOST: 'cache' } }).seed.onFirstStart).toBe(false);
+    expect(loadConfig({ env: { MYSQL_HOST: 'db', SEED_ON_FIRST_START: 'true' } }).seed.onFirstStart).toBe(true);
+    expect(loadConfig({ env: { SEED_ON_FIRST_START: 'off' } }).seed.onFirstStart).toBe(false);
   });
 
   it('applies the seed environment names', () => {

@@ -32,6 +32,7 @@ export const ENV_MAP: Record<string, string> = {
   MYSQL_DATABASE: 'mysql.database',
   MYSQL_USER: 'mysql.user',
   MYSQL_PASSWORD: 'mysql.password',
+  SEED_ON_FIRST_START: 'seed.onFirstStart',
   CHAOS_TOKEN: 'chaos.token',
   CHAOS_PROXY_ENABLED: 'chaos.proxy.enabled',
   DOCKER_HOST: 'chaos.docker.host',
@@ -123,9 +124,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   if (cfg.redis.tls.caFile && !fs.existsSync(cfg.redis.tls.caFile)) {
     throw new ConfigValidationError([`redis.tls.caFile: file not found: ${cfg.redis.tls.caFile}`]);
   }
-  return {
-    ...cfg,
-    redisMode: cfg.redis.url || cfg.redis.host || cfg.redis.sentinel.nodes.length ? 'external' : 'managed',
-    databaseDriver: cfg.mysql.host ? 'mysql' : 'sqlite',
-  };
+  const redisMode = cfg.redis.url || cfg.redis.host || cfg.redis.sentinel.nodes.length ? 'external' : 'managed';
+  const databaseDriver = cfg.mysql.host ? 'mysql' : 'sqlite';
+  const embeddedDefault = redisMode === 'managed' && databaseDriver === 'sqlite';
+  return { ...cfg, redisMode, databaseDriver, seed: { ...cfg.seed, onFirstStart: cfg.seed.onFirstStart ?? embeddedDefault } };
 }

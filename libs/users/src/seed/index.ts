@@ -1,1 +1,2 @@
 export * from './seed-users';
+export * from './first-start-seeder.service';

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Built dashboard (apps/dashboard/dist), served at / when present. */
+export const DASHBOARD_DIST = path.resolve(__dirname, '../../../dashboard/dist');
+
+/** Paths that belong to the server: an unknown one keeps its JSON 404, it is never answered with the SPA. */
+const SERVER_PREFIXES = ['/api', '/docs', '/metrics', '/ws', '/health'];
+
+/** A client route of the SPA: not a server path and not a file (a missing asset must 404, not get index.html). */
+export function isClientRoute(url: string): boolean {
+  const pathname = url.split('?')[0];
+  if (SERVER_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`) || pathname.startsWith(`${p}-`))) return false;
+  return !/\.[a-z0-9]+$/i.test(pathname);
+}
+
+/**
+ * Serves the built dashboard: hashed assets with a long cache, index.html never cached, and a
+ * history-API fallback (GET /users, /chaos/compare... answer index.html so a reload or a shared
+ * link works). The fallback is a wildcard route, which find-my-way tries only after every static
+ * and parametric route, so it costs the API's own routes nothing (no onRequest hook).
+ */
+export async function serveDashboard(app: NestFastifyApplication, dist = DASHBOARD_DIST): Promise<boolean> {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) return false;
+  await app.register(fastifyStatic, {
+    root: dist,
+    prefix: '/',
+    wildcard: false,
+    setHeaders: (reply, file) => {
+      // Vite puts a content hash in every asset name: a changed file is a new URL.
+      void reply.header(
+        'cache-control',
+        file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get('/*', (req: FastifyRequest, reply: FastifyReply) =>
+    isClientRoute(req.url) ? reply.header('cache-control', 'no-cache').sendFile('index.html') : reply.callNotFound(),
+  );
+  return true;
+}

@@ -1,0 +1,71 @@
+import { createContext, useContext, useEffect, useMemo, useRef } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { API_LOG_TARGET } from '@rrl/contracts';
+import { getChaosToken } from '../lib/chaos-token';
+import { applyServerMessage } from './apply-server-message';
+import { liveKeys } from './live-queries';
+import { LiveSocket, defaultFeedUrl } from './live-socket';
+import { LogStore } from './log-store';
+import { MetricHistory } from './metric-history';
+
+export interface Live {
+  history: MetricHistory;
+  logs: LogStore;
+  /** Log targets the Logs page wants; kept across reconnects and sent again on every `hello`. */
+  setLogSubscriptions(targets: string[]): void;
+}
+
+export const LiveContext = createContext<Live | null>(null);
+
+export function useLive(): Live {
+  const live = useContext(LiveContext);
+  if (!live) throw new Error('useLive outside <LiveProvider>');
+  return live;
+}
+
+export { API_LOG_TARGET };
+
+/**
+ * The app-level live-updates hook: owns the one socket to /ws for the app's lifetime, turns its
+ * messages into query-cache updates, reconnects with backoff, and resubscribes the log tails after
+ * a reconnect. Pages never open sockets and never poll what is pushed.
+ */
+export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (attempt: number) => number): Live {
+  const queryClient = useQueryClient();
+  const socketRef = useRef<LiveSocket | null>(null);
+  const subscriptions = useRef<string[]>([]);
+  const stores = useMemo(() => ({ history: new MetricHistory(), logs: new LogStore() }), []);
+
+  useEffect(() => {
+    const subscribe = (logs: string[]) => {
+      if (logs.length) socketRef.current?.send({ type: 'subscribe', data: { logs, token: getChaosToken() ?? undefined } });
+    };
+    const socket = new LiveSocket({
+      url,
+      retryDelay,
+      onState: (state) => queryClient.setQueryData(liveKeys.feed, state),
+      onOpen: () => subscribe(subscriptions.current),
+      onMessage: (message) => applyServerMessage({ queryClient, ...stores }, message),
+    });
+    socketRef.current = socket;
+    socket.start();
+    return () => {
+      socket.stop();
+      socketRef.current = null;
+    };
+  }, [url, retryDelay, queryClient, stores]);
+
+  return useMemo<Live>(
+    () => ({
+      ...stores,
+      setLogSubscriptions(targets: string[]) {
+        const removed = subscriptions.current.filter((t) => !targets.includes(t));
+        if (removed.length) socketRef.current?.send({ type: 'unsubscribe', data: { logs: removed } });
+        const added = targets.filter((t) => !subscriptions.current.includes(t));
+        subscriptions.current = [...targets];
+        if (added.length) socketRef.current?.send({ type: 'subscribe', data: { logs: added, token: getChaosToken() ?? undefined } });
+      },
+    }),
+    [stores],
+  );
+}
