@@ -1,5 +1,5 @@
 import type { ChaosRun, ChaosTargetsResponse, UserDto } from '@rrl/contracts';
-import { waitFor } from '@rrl/testing';
+import { testDocker, waitFor } from '@rrl/testing';
 import { COMPOSE_CHAOS_TOKEN, ComposeStack, type ComposeHttp } from './compose/compose-stack';
 
 const auth = { authorization: `Bearer ${COMPOSE_CHAOS_TOKEN}` };
@@ -15,7 +15,7 @@ async function read(http: ComposeHttp, id: number): Promise<Read> {
 }
 
 /** Reads `ids` six wide while `during` runs, and a few more after it; returns every read. */
-async function readWhile(http: ComposeHttp, ids: number[], during: () => Promise<ChaosRun>) {
+async function readWhile<T>(http: ComposeHttp, ids: number[], during: () => Promise<T>) {
   const reads: Read[] = [];
   let stop = false;
   let i = 0;
@@ -108,3 +108,72 @@ describe('docker compose up: the whole stack (real engine)', () => {
     expect(await stack.networks()).toEqual([]);
   }, 60_000);
 });
+
+/** docker compose --profile ha up: the Sentinel topology beside the single node, and api-ha over it. */
+describe('docker compose --profile ha up: Sentinel topology (real engine)', () => {
+  const HA_SERVICES = ['redis-master', 'redis-replica-1', 'redis-replica-2', 'sentinel-1', 'sentinel-2', 'sentinel-3'];
+  let stack: ComposeStack;
+
+  /** The master's address as sentinel-1 reports it. */
+  const sentinelMaster = async () =>
+    (await stack.compose('exec', '-T', 'sentinel-1', 'redis-cli', '-p', '26379', 'sentinel', 'get-master-addr-by-name', 'mymaster'))
+      .trim()
+      .split('\n')[0];
+
+  beforeAll(async () => {
+    stack = await ComposeStack.up({ profiles: ['ha'] });
+    await stack.untilHealthy('api-ha');
+  }, 300_000);
+
+  afterAll(async () => {
+    await stack?.down();
+  }, 60_000);
+
+  it('lists master, replicas and sentinels as chaos targets, and Sentinel names redis-master', async () => {
+    const { body } = await stack.ha.send<ChaosTargetsResponse>('GET', '/api/chaos/targets', undefined, auth);
+    for (const service of HA_SERVICES) {
+      const { Id } = await stack.container(service);
+      expect(body.targets.find((t) => t.id === `docker:${Id.slice(0, 12)}`)).toMatchObject({ kind: 'redis', state: 'running' });
+    }
+    const master = await stack.container('redis-master');
+    const masterIp = Object.values(master.NetworkSettings.Networks)[0].IPAddress;
+    await waitFor('sentinel-1 knows the master', async () => (await sentinelMaster()) === masterIp, 30_000);
+  });
+
+  it('killing the master container: Sentinel promotes a replica and api-ha fails no read', async () => {
+    const ids: number[] = [];
+    for (let n = 0; n < 5; n++)
+      ids.push((await stack.ha.send<UserDto>('POST', '/api/users', { name: `ha ${n}`, email: `ha${n}@example.test` })).body.id);
+    const master = await stack.container('redis-master');
+    const oldMaster = await sentinelMaster();
+    const { reads } = await readWhile(stack.ha, ids, async () => {
+      await testDocker().getContainer(master.Id).kill();
+      const t0 = Date.now();
+      const promoted = await waitFor(
+        'Sentinel promotes a replica',
+        async () => {
+          const now = await sentinelMaster().catch(() => oldMaster);
+          return now && now !== oldMaster ? now : null;
+        },
+        60_000,
+        250,
+      );
+      console.log(`compose ha: master killed, Sentinel promoted ${promoted} after ${Date.now() - t0} ms`);
+      return null;
+    });
+    expect(reads.filter((r) => r.status !== 200)).toEqual([]);
+    console.log(`compose ha: ${reads.length} reads through the failover, by source ${JSON.stringify(countBy(reads.map((r) => r.source)))}`);
+  }, 120_000);
+
+  it('docker compose down leaves no container and no network of the project', async () => {
+    await stack.down();
+    expect(await stack.containers()).toEqual([]);
+    expect(await stack.networks()).toEqual([]);
+  }, 60_000);
+});
+
+function countBy(values: Array<string | null>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[String(v)] = (out[String(v)] ?? 0) + 1;
+  return out;
+}

@@ -27,6 +27,27 @@ export interface ComposeHttp {
   send<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
 }
 
+function httpClient(url: string): ComposeHttp & { url: string } {
+  return {
+    url,
+    async get<T>(p: string) {
+      const res = await fetch(url + p);
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+    },
+
+    async send<T>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await fetch(url + p, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+  };
+}
+
 /**
  * docker-compose.yml started for real on the local engine, with docker-compose.test.yml swapping
  * in the stand-in images, under a project name of its own and the API on a free host port.
@@ -35,6 +56,8 @@ export class ComposeStack implements ComposeHttp {
   private constructor(
     readonly project: string,
     readonly url: string,
+    /** The ha profile's API (api-ha). */
+    readonly ha: ComposeHttp & { url: string },
     private readonly command: string[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly profiles: string[],
@@ -46,18 +69,27 @@ export class ComposeStack implements ComposeHttp {
         throw new Error(`${built} missing: the stack runs the built app, run npm run build first`);
     const images = await buildHostImages();
     const port = await freePort();
+    const haPort = await freePort();
     const project = `rrltest${process.pid}${Date.now().toString(36)}`;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       DOCKER_HOST: process.env.DOCKER_HOST,
       API_PORT: String(port),
+      API_HA_PORT: String(haPort),
       CHAOS_TOKEN: COMPOSE_CHAOS_TOKEN,
       RRL_REDIS_IMAGE: images.redis,
       RRL_MARIADB_IMAGE: images.mariadb,
       RRL_NODE_IMAGE: images.node,
       RRL_APP_DIR: ROOT,
     };
-    const stack = new ComposeStack(project, `http://127.0.0.1:${port}`, await composeCommand(), env, opts.profiles ?? []);
+    const stack = new ComposeStack(
+      project,
+      `http://127.0.0.1:${port}`,
+      httpClient(`http://127.0.0.1:${haPort}`),
+      await composeCommand(),
+      env,
+      opts.profiles ?? [],
+    );
     try {
       await stack.compose('up', '-d', '--no-build');
     } catch (e) {
@@ -114,20 +146,12 @@ export class ComposeStack implements ComposeHttp {
     return this.compose('logs', '--no-color', '--tail=40', service).catch((e: Error) => e.message);
   }
 
-  async get<T>(p: string) {
-    const res = await fetch(this.url + p);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+  get<T>(p: string) {
+    return httpClient(this.url).get<T>(p);
   }
 
-  async send<T>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
-    const res = await fetch(this.url + p, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  send<T>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
+    return httpClient(this.url).send<T>(method, p, body, headers);
   }
 
   /** `compose down`: containers, the project's network and anonymous volumes go. */

@@ -79,6 +79,8 @@ async function specs(): Promise<Record<keyof HostImages, ImageSpec>> {
         '/usr/local/bin/redis-cli': which('redis-cli'),
         '/bin/sh': which('dash'),
       }),
+      // The ha profile's sentinels write their config file to /tmp.
+      generate: (rootfs) => fs.promises.mkdir(path.join(rootfs, 'tmp'), { recursive: true }).then(() => undefined),
     },
     mariadb: {
       context: 'mariadb',
@@ -118,6 +120,7 @@ async function specs(): Promise<Record<keyof HostImages, ImageSpec>> {
 /** The tag names the content: the Dockerfile, every file copied in and its path in the image. */
 async function contentTag(name: string, spec: ImageSpec): Promise<string> {
   const hash = crypto.createHash('sha256');
+  hash.update(String(spec.generate ?? '')); // a change in what is generated makes a new image too
   hash.update(fs.readFileSync(path.join(CONTEXTS, spec.context, 'Dockerfile')));
   for (const [image, host] of Object.entries(spec.files).sort(([a], [b]) => a.localeCompare(b))) {
     hash.update(`\0${image}\0`);
