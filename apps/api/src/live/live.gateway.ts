@@ -46,6 +46,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private readonly unsubscribers: (() => void)[] = [];
   private logTargets: string[] = [API_LOG_TARGET];
   private logTargetsAt = 0;
+  /** The loop test in progress, for `hello` (from the feed's events). */
+  private loadtest: LoadTestRun | null = null;
   /** Reconnect attempt the last redis-state carried: a retry without a transition gets its own message. */
   private lastAttemptSent = -1;
 
@@ -77,12 +79,16 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       this.broadcastFact(encode('chaos-run', { kind: 'timeline', ...e })),
     );
     this.listen(this.chaos.events, 'ended', (run: ChaosRun) => this.broadcastFact(encode('chaos-run', { kind: 'ended', run })));
-    // The loop test's feed, when its module provides one (libs/loadtest).
+    // The loop test's feed, when the app plugs one in (loadtest-feed.ts).
     if (this.loadtests) {
-      this.listen(this.loadtests.events, 'progress', (run: LoadTestRun) =>
-        this.broadcastState('loadtest', encode('loadtest', { kind: 'progress', run })),
-      );
-      this.listen(this.loadtests.events, 'ended', (run: LoadTestRun) => this.broadcastFact(encode('loadtest', { kind: 'ended', run })));
+      this.listen(this.loadtests.events, 'progress', (run: LoadTestRun) => {
+        this.loadtest = run;
+        this.broadcastState('loadtest', encode('loadtest', { kind: 'progress', run }));
+      });
+      this.listen(this.loadtests.events, 'ended', (run: LoadTestRun) => {
+        this.loadtest = null;
+        this.broadcastFact(encode('loadtest', { kind: 'ended', run }));
+      });
     }
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms).unref());
     every(this.options.tickMs, () => this.tick());
@@ -101,7 +107,8 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
     const token = tokenOfRequest(request);
-    const authorized = token !== null && this.tokenError(token) === null;
+    const tokenProblem = token === null ? null : this.tokenError(token);
+    const authorized = token !== null && tokenProblem === null;
     const session = new LiveSession(socket, this.options, authorized, (reason) => this.onTerminated(reason));
     this.sessions.set(socket, session);
     this.metrics.recorder.liveClientConnected();
@@ -111,7 +118,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     socket.on('error', (e) => this.logger.debug(`live client error: ${errorMessage(e)}`));
     socket.on('message', (raw: Buffer, isBinary: boolean) => this.onMessage(session, raw, isBinary));
     socket.send(encode('hello', this.hello(authorized)));
-    if (token !== null && !authorized) this.sendError(session, this.tokenError(token)!);
+    if (tokenProblem) this.sendError(session, tokenProblem);
     if (authorized && Date.now() - this.logTargetsAt > TARGETS_REFRESH_MS) void this.refreshLogTargets();
   }
 
@@ -244,7 +251,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       breaker: snapshot.breaker,
       metrics: snapshot,
       chaosRun: this.chaos.runs().find((r) => r.status === 'running') ?? null,
-      loadtest: this.loadtests?.current() ?? null,
+      loadtest: this.loadtest,
       logTargets: authorized ? this.logTargets : [],
     };
   }

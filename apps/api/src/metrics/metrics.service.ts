@@ -1,14 +1,23 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { UserCacheService } from '@rrl/cache';
 import { ChaosService } from '@rrl/chaos/nest';
-import type { BreakerTransition, ChaosRun, MetricsSnapshot, ReadOutcome, RedisErrorKind, RedisStateTransition } from '@rrl/contracts';
+import type {
+  BreakerTransition,
+  ChaosRun,
+  LoadTestRun,
+  MetricsSnapshot,
+  ReadOutcome,
+  RedisErrorKind,
+  RedisStateTransition,
+} from '@rrl/contracts';
 import { MetricsRecorder, PrometheusExporter } from '@rrl/metrics';
 import { RedisConnectionService } from '@rrl/redis';
 import { DatabaseConnectionService } from '@rrl/users';
+import { LOADTEST_FEED, type LoadTestFeed } from '../live/loadtest-feed';
 
 /**
  * Feeds the app's events into the one MetricsRecorder (libs/metrics) and removes every listener on
- * shutdown. The loop test reports through `recorder.loadtestIterations(n)` / `recorder.loadtestEnded(status)`.
+ * shutdown. The loop test is counted from its feed (live/loadtest-feed.ts) when the app plugs one in.
  */
 @Injectable()
 export class MetricsService implements OnModuleInit, OnModuleDestroy {
@@ -22,6 +31,14 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   private readonly onDatabaseFailed = () => this.recorder.databaseError();
   private readonly onChaosStarted = () => this.recorder.chaosRunStarted();
   private readonly onChaosEnded = (run: ChaosRun) => this.recorder.chaosRunEnded(run.status);
+  private readonly onLoadTestProgress = (run: LoadTestRun) => this.countIterations(run);
+  private readonly onLoadTestEnded = (run: LoadTestRun) => {
+    this.countIterations(run);
+    this.loadtestDone.delete(run.id);
+    this.recorder.loadtestEnded(run.status);
+  };
+  /** Iterations already counted per running loop test (progress reports a running total). */
+  private readonly loadtestDone = new Map<string, number>();
   private readsAttached = false;
 
   constructor(
@@ -29,6 +46,7 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     private readonly redis: RedisConnectionService,
     private readonly database: DatabaseConnectionService,
     private readonly chaos: ChaosService,
+    @Optional() @Inject(LOADTEST_FEED) private readonly loadtests: LoadTestFeed | null,
   ) {}
 
   onModuleInit(): void {
@@ -43,6 +61,8 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     this.database.events.on('attempt-failed', this.onDatabaseFailed);
     this.chaos.events.on('started', this.onChaosStarted);
     this.chaos.events.on('ended', this.onChaosEnded);
+    this.loadtests?.events.on('progress', this.onLoadTestProgress);
+    this.loadtests?.events.on('ended', this.onLoadTestEnded);
     this.recorder.start();
   }
 
@@ -56,6 +76,8 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     this.database.events.off('attempt-failed', this.onDatabaseFailed);
     this.chaos.events.off('started', this.onChaosStarted);
     this.chaos.events.off('ended', this.onChaosEnded);
+    this.loadtests?.events.off('progress', this.onLoadTestProgress);
+    this.loadtests?.events.off('ended', this.onLoadTestEnded);
   }
 
   /** Read counting on (the default); bench/metrics-overhead.ts turns it off to measure its cost. */
@@ -67,6 +89,12 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   detachReads(): void {
     this.cache.events.off('read', this.onRead);
     this.readsAttached = false;
+  }
+
+  private countIterations(run: LoadTestRun): void {
+    const counted = this.loadtestDone.get(run.id) ?? 0;
+    this.recorder.loadtestIterations(run.progress.done - counted);
+    this.loadtestDone.set(run.id, run.progress.done);
   }
 
   snapshot(): MetricsSnapshot {
