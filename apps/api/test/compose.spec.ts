@@ -30,8 +30,9 @@ describe('docker-compose.yml', () => {
     ]) {
       expect(rendered).toContain(name);
     }
-    // Redis and MySQL are chaos targets with healthchecks; the Docker socket goes to the API only.
-    expect(rendered.match(/resilience-lab\.chaos: 'true'|resilience-lab\.chaos: "true"/g)).toHaveLength(2);
+    // Redis and MySQL are chaos targets with healthchecks, and so are the ha profile's master, two
+    // replicas and three sentinels (docker-compose 1.29 renders every profile); the Docker socket goes to the APIs only.
+    expect(rendered.match(/resilience-lab\.chaos: 'true'|resilience-lab\.chaos: "true"/g)).toHaveLength(8);
     expect(rendered).toMatch(/redis-cli/);
     expect(rendered).toMatch(/mysqladmin/);
     expect(rendered.match(/\/var\/run\/docker\.sock/g)?.length).toBeGreaterThanOrEqual(1);
