@@ -3,11 +3,14 @@ import { CacheModule } from '@rrl/cache';
 import { ChaosModule } from '@rrl/chaos/nest';
 import { AppConfigModule } from '@rrl/config';
 import { HealthModule } from '@rrl/health';
+import { HistoryModule, LoadTestRunStore } from '@rrl/history';
+import { LoadTestModule } from '@rrl/loadtest';
 import { RedisModule } from '@rrl/redis';
 import { UsersModule } from '@rrl/users';
 import { LoggerModule } from 'nestjs-pino';
 import { CacheController } from './http/cache.controller';
 import { ChaosController } from './http/chaos.controller';
+import { LoadTestsController } from './http/loadtests.controller';
 import { RedisController } from './http/redis.controller';
 import { UsersController } from './http/users.controller';
 import type { LabRuntime } from './embedded/lab-runtime';
@@ -21,6 +24,8 @@ export class AppModule {
     const { config } = runtime;
     // One CacheModule object: ChaosModule imports it by reference, so both see the same cache.
     const cache = CacheModule.forRoot();
+    const chaos = ChaosModule.forRoot({ imports: [cache], processes: runtime.targets, proxy: runtime.proxy });
+    const history = HistoryModule.forRoot({ chaosImports: [chaos], processes: runtime.targets });
     return {
       module: AppModule,
       imports: [
@@ -29,10 +34,12 @@ export class AppModule {
         RedisModule.forRoot(),
         UsersModule.forRoot(),
         cache,
-        ChaosModule.forRoot({ imports: [cache], processes: runtime.targets, proxy: runtime.proxy }),
+        chaos,
+        history,
+        LoadTestModule.forRoot({ imports: [cache, history], history: LoadTestRunStore }),
         HealthModule.forRoot({ gracefulShutdownMs: config.shutdownGraceMs }),
       ],
-      controllers: [UsersController, CacheController, RedisController, ChaosController],
+      controllers: [UsersController, CacheController, RedisController, ChaosController, LoadTestsController],
       providers: [{ provide: LAB_RUNTIME, useValue: runtime }, LabRuntimeShutdown],
     };
   }

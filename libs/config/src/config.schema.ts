@@ -94,6 +94,11 @@ export const configSchema = z.object({
     /** Longest accepted duration/downtime parameter: a forgotten run cannot keep a store down for hours. */
     maxDurationMs: ms,
   }),
+  /** Run history in the database (chaos run reports, loop-test results). */
+  history: z.object({
+    /** Runs of each kind kept; older ones are deleted as new ones end. */
+    keep: int(1, 100_000),
+  }),
   logging: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     pretty: bool,

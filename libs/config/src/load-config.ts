@@ -30,6 +30,7 @@ export const ENV_MAP: Record<string, string> = {
   CHAOS_TOKEN: 'chaos.token',
   CHAOS_PROXY_ENABLED: 'chaos.proxy.enabled',
   DOCKER_HOST: 'chaos.docker.host',
+  HISTORY_KEEP: 'history.keep',
   LOG_LEVEL: 'logging.level',
   LOG_PRETTY: 'logging.pretty',
 };
