@@ -6,3 +6,5 @@ export * from './loadtest-stats';
 export * from './loadtest-execution';
 export * from './loadtest.service';
 export * from './loadtest.module';
+export * from './cli/http-loadtest';
+export * from './cli/cli-report';
