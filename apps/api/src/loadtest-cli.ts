@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { errorMessage, KEY_DISTRIBUTIONS, type KeyDistribution } from '@rrl/contracts';
-import { HttpLoadTest, progressLine, summary } from '@rrl/loadtest';
+import { HttpLoadTest, latencyJson, progressLine, summary } from '@rrl/loadtest';
 
 interface CliOptions {
   url: string;
@@ -83,9 +83,7 @@ async function main(): Promise<void> {
   const failureRate = result.done ? result.checks.failed / result.done : 0;
   const passed = failureRate <= options.maxFailureRate;
   if (options.json) {
-    const latency = Object.fromEntries(
-      Object.entries(test.latency).map(([k, h]) => [k, { ...h.summary(), avg: h.meanMs, p90: h.percentile(90) }]),
-    );
+    const latency = latencyJson(test.latency);
     console.log(JSON.stringify({ ...result, latency, failureRate, maxFailureRate: options.maxFailureRate, passed }, null, 2));
   } else {
     console.log(`\n${summary(result, test.latency)}\n`);

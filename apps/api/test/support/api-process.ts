@@ -30,8 +30,8 @@ export class ApiProcess {
     });
     this.child = child;
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     await waitFor(
       `API on ${this.port} ready`,
       async () => {

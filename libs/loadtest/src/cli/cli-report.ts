@@ -1,3 +1,4 @@
+import type { LatencySummary } from '@rrl/contracts';
 import type { LatencyHistogram } from '../latency-histogram';
 import type { HttpLatencies, HttpLoadTestSnapshot } from './http-loadtest';
 
@@ -47,6 +48,20 @@ export function summary(s: HttpLoadTestSnapshot, latency: HttpLatencies): string
   ];
   const width = Math.max(...rows.map(([name]) => name.length)) + 4;
   return rows.map(([name, value]) => `  ${name}${'.'.repeat(width - name.length)}: ${value}`).join('\n');
+}
+
+/** Every latency histogram as numbers (ms) for --json: k6's avg and p90 next to the contracts' summary. */
+export function latencyJson(
+  latency: HttpLatencies,
+): Record<keyof HttpLatencies, LatencySummary & { avg: number | null; p90: number | null }> {
+  const one = (h: LatencyHistogram) => ({ ...h.summary(), avg: h.meanMs, p90: h.percentile(90) });
+  return {
+    all: one(latency.all),
+    redis: one(latency.redis),
+    mysql: one(latency.mysql),
+    write: one(latency.write),
+    failed: one(latency.failed),
+  };
 }
 
 function latencyRow(h: LatencyHistogram): string {
