@@ -23,6 +23,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, RouteSchema, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { UserReadResult } from '@rrl/contracts';
 import type { FastifyReply } from 'fastify';
+import { benchLoopTest } from './loadtest';
 import { compare, compareMany, measure } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
@@ -132,6 +133,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
     },
     { bench: 'HTTP GET /api/users/:id hit vs bare Fastify + ioredis', baseline: m.bare, lab: m.lab, ratio: ratio('lab'), target: 0.85 },
   ];
+  rows.push(await benchLoopTest({ app, raw, prefix, users: USERS, concurrency: CONCURRENCY }));
   const parts = [
     {
       bench: 'HTTP: UserCacheService.get on bare Fastify (cost of the resilience layer)',
