@@ -1,6 +1,6 @@
 /**
- * Memory stays flat through a long loop test: a 10 000 000-iteration run (LoadTestService, 99 %
- * reads over 1 000 zipf-distributed users, 1 % writes, concurrency 64) with its RSS sampled at
+ * Memory stays flat through a long loop test: a 10 000 000-iteration run (LoadTestService, reads
+ * over 1 000 zipf-distributed users, LOOP_READ_RATIO of them (default 1), concurrency 64) with its RSS sampled at
  * every progress tick, after a full GC (node --expose-gc) so the figure is what the run retains, not
  * where V8's collector happens to be in its cycle (its sawtooth alone is > 100 MB here). Prints the
  * RSS after the first 1 000 000 iterations, the highest after it and at the end; the target is the
@@ -21,6 +21,7 @@ const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') a
 /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
 
 const ITERATIONS = Number(process.env.LOOP_ITERATIONS ?? 10_000_000);
+const READ_RATIO = Number(process.env.LOOP_READ_RATIO ?? 1);
 const BASELINE_AT = Math.min(1_000_000, Math.floor(ITERATIONS / 10));
 const LIMIT_MB = 50;
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     await loadtests.start({
       iterations: ITERATIONS,
       concurrency: 64,
-      readRatio: 0.99,
+      readRatio: READ_RATIO,
       keys: { distribution: 'zipf', count: 1000 },
       seed: true,
     });
