@@ -34,6 +34,9 @@ const shared: Config = {
   setupFiles: ['reflect-metadata'],
 };
 
+// `*.spec.ts` matches both kinds of test: `*.int.spec.ts` starts or talks to a real server
+// (redis-server, MariaDB, the Docker engine, the HTTP app); any other `*.spec.ts` is a unit test.
+// `npx jest --testPathIgnorePatterns '\.int\.spec\.ts$'` runs the unit tests alone.
 const config: Config = {
   cacheDirectory: path.join(__dirname, '.cache/jest'),
   projects: [

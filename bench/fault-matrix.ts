@@ -1,17 +1,28 @@
 /**
- * Fault matrix: every chaos scenario, started through the HTTP API, while concurrent HTTP clients
- * read and write. Per scenario: reads served, failed reads, stale reads (a client read back an
- * older version of a user than the last write it got a 200 for), client p99, and the run report's
- * time to detect / time to recover. Production timings (config/default.json), a private
- * redis-server behind the fault proxy, and a throw-away MariaDB.
+ * Fault matrix: every chaos scenario, started through the API's chaos runner (real redis-server and
+ * mariadbd processes, the fault proxy in front of Redis), while 16 clients read and write through a read
+ * path. Per scenario and path: reads served, failed, hung (still waiting after 10 s), stale (older than
+ * the last write acknowledged before the read began), p99, longest wait, and time to recover (target back
+ * → first read answered by Redis, as the clients saw it).
+ *   npm run bench:faults              the lab over HTTP, every scenario
+ *   npm run bench:faults -- --peers   the lab (UserCacheService, in-process) and each peer (bench/peers),
+ *                                     one after the other under the same fault, crash … auth-failure
+ * Production timings (config/default.json). Every path reads the same users from the same database through
+ * the same Redis and proxy, each into its own keys, after the same warm-up.
  * Run: npm run bench:faults   (builds first; uses the compiled app)
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MariaDbProcess, RedisServerProcess } from '@rrl/chaos';
-import { loadConfig } from '@rrl/config';
-import type { CacheStats, ChaosRun, RedisStatus, UserDto, UserReadResult } from '@rrl/contracts';
-import { percentile } from './support';
+import { UserCacheService } from '@rrl/cache';
+import { RedisServerProcess } from '@rrl/chaos';
+import { percentile, sleep, sortedAscending } from '@rrl/common';
+import { loadConfig, type AppConfig } from '@rrl/config';
+import type { ChaosRun, UserDto } from '@rrl/contracts';
+import { MariaDbProcess } from '@rrl/testing';
+import { UsersRepository } from '@rrl/users';
+import { client, HUNG_MS, newTally, versionOf, WRITE_SHARE, type Tally } from './fault-clients';
+import { PEERS } from './peers';
+import { labHttpPath, labPath, type ReadPath } from './read-path';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -20,22 +31,36 @@ const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') a
 
 const USERS = 200;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
-const FAULT_MS = Number(process.env.BENCH_FAULT_MS ?? 3000);
-/** Share of client operations that are writes (PATCH), the rest reads. */
-const WRITE_SHARE = 0.1;
+const WITH_PEERS = process.argv.includes('--peers');
+/**
+ * With peers, faults outlast the 10 s hang budget (HUNG_MS), so a path that waits on Redis for as long as
+ * the fault lasts shows as hung; the lab-only matrix keeps its 3 s faults.
+ */
+const FAULT_MS = Number(process.env.BENCH_FAULT_MS ?? (WITH_PEERS ? 12_000 : 3000));
+/** After the target is back, clients keep going until their path reads from Redis again, at most this long. */
+const RECOVERY_WAIT_MS = 20_000;
+/** A path that cannot be cleared, warmed and read from its cache within this is rebuilt (a process restart). */
+const SETTLE_MS = 30_000;
 const TOKEN = 'fault-matrix-token';
 const REDIS_PASSWORD = 'fault-matrix-redis-pw';
+const PEER_SCENARIOS = ['crash', 'restart', 'pause', 'partition', 'latency', 'auth-failure'];
 
-interface Tally {
-  served: number;
-  failed: number;
-  stale: number;
-  failedCodes: Record<string, number>;
-  latencies: number[];
+/** A path and how to build it again (a peer that never recovers is replaced, as a restart would). */
+interface PathSlot {
+  path: ReadPath;
+  /** Answers from an in-process L1 tier: Redis is rarely asked, so its recovery is not seen by reads. */
+  inMemory: boolean;
+  rebuild: (() => ReadPath) | null;
+  rebuilt: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const versionOf = (name: string) => Number(/ v(\d+)$/.exec(name)?.[1] ?? -1);
+interface Row {
+  path: string;
+  inMemory: boolean;
+  tally: Tally;
+  recoverMs: number | null;
+  note: string;
+}
 
 async function json<T>(base: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(base + p, {
@@ -48,69 +73,130 @@ async function json<T>(base: string, method: string, p: string, body?: unknown):
 }
 
 /**
- * One client: owns a few users, writes a new version now and then, reads its users (and others)
- * the rest of the time. It knows the last version the API acknowledged for its own users: reading
- * an older one is a stale read.
+ * The same warm-up for every path: drop its keys, read every user through it (so its cache holds what
+ * the database holds now), then wait until sample reads come from its cache. Returns the versions read.
  */
-async function client(
-  base: string,
-  owned: number[],
-  all: number[],
-  acked: Map<number, number>,
-  tally: Tally,
-  running: () => boolean,
-): Promise<void> {
-  let v = 0;
-  while (running()) {
-    if (Math.random() < WRITE_SHARE) {
-      const id = owned[v % owned.length];
-      const version = acked.get(id)! + 1 + v++;
-      const res = await json<UserDto>(base, 'PATCH', `/api/users/${id}`, { name: `user ${id} v${version}` }).catch(() => ({
-        status: 0,
-        body: null,
-      }));
-      if (res.status === 200) acked.set(id, Math.max(acked.get(id)!, version));
-      continue;
-    }
-    const mine = Math.random() < 0.5;
-    const id = mine ? owned[Math.floor(Math.random() * owned.length)] : all[Math.floor(Math.random() * all.length)];
-    const before = acked.get(id)!;
-    const t0 = performance.now();
-    const res = await json<UserReadResult & { code?: string }>(base, 'GET', `/api/users/${id}`).catch(() => ({
-      status: 0,
-      body: { code: 'NETWORK' } as never,
-    }));
-    tally.latencies.push(performance.now() - t0);
-    if (res.status === 200) {
-      tally.served++;
-      if (owned.includes(id) && versionOf(res.body.user.name) < before) tally.stale++;
-    } else {
-      tally.failed++;
-      const code = `${res.status} ${res.body?.code ?? ''}`.trim();
-      tally.failedCodes[code] = (tally.failedCodes[code] ?? 0) + 1;
-    }
+async function warm(p: ReadPath, ids: number[]): Promise<Map<number, number>> {
+  await p.clear();
+  const acked = new Map<number, number>();
+  for (const id of ids) acked.set(id, versionOf((await p.get(id)).user?.name ?? ''));
+  for (;;) {
+    const reads = await Promise.all(ids.slice(0, 5).map((id) => p.get(id)));
+    if (reads.every((r) => r.source !== 'mysql')) return acked;
+    await sleep(200);
   }
 }
 
-async function settle(base: string, ids: number[]): Promise<void> {
-  const deadline = Date.now() + 60_000;
+async function settle(slot: PathSlot, ids: number[]): Promise<Map<number, number>> {
+  const deadline = Date.now() + SETTLE_MS;
+  let lastError: unknown = null;
   while (Date.now() < deadline) {
-    const status = await json<RedisStatus>(base, 'GET', '/api/redis/status');
-    const stats = await json<CacheStats>(base, 'GET', '/api/cache/stats');
-    const reads = await Promise.all(ids.slice(0, 5).map((id) => json<UserReadResult>(base, 'GET', `/api/users/${id}`)));
-    if (
-      status.body.state === 'ready' &&
-      stats.body.breaker.state === 'closed' &&
-      reads.every((r) => r.status === 200 && r.body.source === 'redis')
-    )
-      return;
-    await sleep(200);
+    try {
+      return await warmWithin(slot.path, ids, deadline - Date.now());
+    } catch (e) {
+      lastError = e;
+      await sleep(500);
+    }
   }
-  throw new Error('the lab did not settle (Redis ready, breaker closed, reads from Redis) within 60 s');
+  if (!slot.rebuild) throw new Error(`${slot.path.name} did not settle within ${SETTLE_MS} ms: ${String(lastError)}`);
+  await slot.path.close();
+  slot.path = slot.rebuild();
+  slot.rebuilt++;
+  return warmWithin(slot.path, ids, SETTLE_MS);
+}
+
+async function warmWithin(p: ReadPath, ids: number[], ms: number): Promise<Map<number, number>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('warm-up timed out')), ms)));
+  try {
+    return await Promise.race([warm(p, ids), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function runOne(
+  base: string,
+  slot: PathSlot,
+  ids: number[],
+  name: string,
+  params: Record<string, unknown>,
+): Promise<{ row: Row; run: ChaosRun }> {
+  const acked = await settle(slot, ids);
+  const p = slot.path;
+  const tally = newTally();
+  const stop = new AbortController();
+  const clients = Array.from({ length: CLIENTS }, (_, k) =>
+    client({ path: p, owned: ids.filter((_, i) => i % CLIENTS === k), all: ids, acked, tally, signal: stop.signal }),
+  );
+  await sleep(500);
+  const started = await json<ChaosRun>(base, 'POST', `/api/chaos/scenarios/${name}`, params);
+  if (started.status !== 202) throw new Error(`${name}: ${started.status} ${JSON.stringify(started.body)}`);
+  let run = started.body;
+  while (run.status === 'running') {
+    await sleep(200);
+    run = (await json<ChaosRun>(base, 'GET', `/api/chaos/runs/${run.id}`)).body;
+  }
+  const backEvent = run.timeline.find((e) => e.type === 'target-back');
+  const backAt = backEvent ? Date.parse(backEvent.at) : Date.now();
+  const recovered = () => tally.redisReads.find(([start]) => start >= backAt)?.[1] ?? null;
+  while (recovered() === null && Date.now() < backAt + RECOVERY_WAIT_MS) await sleep(200);
+  stop.abort();
+  await Promise.all(clients);
+  const back = recovered();
+  const notes = [run.status === 'completed' ? '' : `run ${run.status}`, slot.rebuilt ? `rebuilt ${slot.rebuilt}× (never recovered)` : '']
+    .filter(Boolean)
+    .join('; ');
+  slot.rebuilt = 0;
+  return { row: { path: p.name, inMemory: slot.inMemory, tally, recoverMs: back === null ? null : back - backAt, note: notes }, run };
+}
+
+const fmt = (n: number | null) => (n === null ? 'n/a' : String(Math.round(n)));
+
+function failedCell(t: Tally): string {
+  if (!t.failed) return '0';
+  const kinds = Object.entries(t.failedCodes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${v}× ${k}`);
+  return `${t.failed} (${kinds.slice(0, 2).join(', ')}${kinds.length > 2 ? ', …' : ''})`;
+}
+
+function printScenario(name: string, run: ChaosRun, rows: Row[]): void {
+  const fault = Object.entries(run.params)
+    .filter(([k]) => !/target/i.test(k))
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+  console.log(`\n#### ${name} (${fault})\n`);
+  console.log('| read path | reads served | failed | HUNG (> 10 s) | stale | p99 ms | max wait ms | time to recover ms |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { path: p, inMemory, tally: t, recoverMs, note } of rows) {
+    const never = inMemory ? 'n/a (answers from L1)' : `never (> ${RECOVERY_WAIT_MS / 1000} s)`;
+    const recover = recoverMs === null ? never : fmt(recoverMs);
+    console.log(
+      `| ${p}${note ? ` (${note})` : ''} | ${t.served} | ${failedCell(t)} | ${t.hung} | ${t.stale} | ${fmt(percentile(sortedAscending(t.latencies), 99))} | ${fmt(t.maxWaitMs)} | ${recover} |`,
+    );
+  }
+  const m = run.metrics;
+  console.log(
+    `\n(the chaos run's own report, for the lab: time to detect ${fmt(m.timeToDetectMs)} ms, time to recover ${fmt(m.timeToRecoverMs)} ms)`,
+  );
 }
 
 async function main(): Promise<void> {
-  const [redis, maria] = await Promise.all([RedisServerProcess.start({ password: REDIS_PASSWORD }), MariaDbProcess.start()]);
+  const redis = await RedisServerProcess.start({ password: REDIS_PASSWORD });
+  try {
+    const maria = await MariaDbProcess.start();
+    try {
+      await matrix(redis, maria);
+    } finally {
+      await maria.stop();
+    }
+  } finally {
+    await redis.stop(); // also when the bench fails: never leave a server behind
+  }
+}
+
+async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise<void> {
   const config = loadConfig({
     env: {},
     overrides: {
@@ -119,7 +205,7 @@ async function main(): Promise<void> {
       redis: { host: '127.0.0.1', port: redis.port, password: REDIS_PASSWORD },
       mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' },
       chaos: { token: TOKEN, proxy: { enabled: true, listenPort: 0 } },
-      logging: { level: 'error', pretty: false },
+      logging: { level: 'error', format: 'json' },
     },
   });
   const runtime = await prepareLabRuntime(config, [
@@ -134,16 +220,16 @@ async function main(): Promise<void> {
   const ids: number[] = [];
   for (let i = 0; i < USERS; i++)
     ids.push((await json<UserDto>(base, 'POST', '/api/users', { name: `user ${i} v0`, email: `fm${i}@example.test` })).body.id);
-  const acked = new Map(ids.map((id) => [id, 0]));
-  await json(base, 'POST', '/api/cache/warm', {});
+  const slots = pathSlots(base, runtime.config, app.get(UserCacheService), app.get(UsersRepository));
   const redisTarget = `process:${redis.options.name}`;
   const mysqlTarget = `process:${maria.options.name}`;
   const c = config.redis.connection;
   console.log(
-    `fault matrix: ${CLIENTS} HTTP clients (${WRITE_SHARE * 100}% writes), ${USERS} users, faults of ${FAULT_MS} ms; ` +
-      `commandTimeout ${c.commandTimeout} ms, heartbeat ${c.heartbeatInterval}/${c.heartbeatTimeout} ms, backoff ${c.retryDelay}..${c.maxRetryDelay} ms, ` +
+    `fault matrix: ${CLIENTS} clients per path (${WRITE_SHARE * 100}% writes), ${USERS} users, faults of ${FAULT_MS} ms, hung = still waiting after ${HUNG_MS / 1000} s; ` +
+      `lab: commandTimeout ${c.commandTimeout} ms, heartbeat ${c.heartbeatInterval}/${c.heartbeatTimeout} ms, backoff ${c.retryDelay}..${c.maxRetryDelay} ms, ` +
       `breaker half-open after ${config.redis.resilience.breaker.halfOpenAfter} ms`,
   );
+  for (const s of slots) console.log(`  ${s.path.name}: ${s.path.description}`);
 
   const scenarios: [string, Record<string, unknown>][] = [
     ['crash', { target: redisTarget, downtimeMs: FAULT_MS }],
@@ -157,73 +243,65 @@ async function main(): Promise<void> {
     ['both-down', { target: redisTarget, mysqlTarget, durationMs: FAULT_MS }],
   ];
   // BENCH_SCENARIOS=crash,both-down runs only those.
-  const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim());
-  const rows: { scenario: string; tally: Tally; run: ChaosRun }[] = [];
+  const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim()) ?? (WITH_PEERS ? PEER_SCENARIOS : null);
+  const results: { scenario: string; run: ChaosRun; rows: Row[] }[] = [];
   for (const [name, params] of scenarios.filter(([n]) => !only || only.includes(n))) {
-    await settle(base, ids);
-    const tally: Tally = { served: 0, failed: 0, stale: 0, failedCodes: {}, latencies: [] };
-    let running = true;
-    const clients = Array.from({ length: CLIENTS }, (_, k) =>
-      client(
-        base,
-        ids.filter((_, i) => i % CLIENTS === k),
-        ids,
-        acked,
-        tally,
-        () => running,
-      ),
-    );
-    await sleep(500);
-    const started = await json<ChaosRun>(base, 'POST', `/api/chaos/scenarios/${name}`, params);
-    if (started.status !== 202) throw new Error(`${name}: ${started.status} ${JSON.stringify(started.body)}`);
-    let run = started.body;
-    while (run.status === 'running') {
-      await sleep(200);
-      run = (await json<ChaosRun>(base, 'GET', `/api/chaos/runs/${run.id}`)).body;
+    const rows: Row[] = [];
+    /** The run the lab's clients saw (the first path); its report measures the lab app. */
+    let labRun: ChaosRun | null = null;
+    for (const slot of slots) {
+      const { row, run } = await runOne(base, slot, ids, name, params);
+      rows.push(row);
+      labRun ??= run;
+      const t = row.tally;
+      console.log(
+        `  ${name} / ${row.path}: ${t.served} served, ${t.failed} failed ${JSON.stringify(t.failedCodes)}, ${t.hung} hung, ${t.stale} stale, ` +
+          `recover ${fmt(row.recoverMs)} ms, writes ${JSON.stringify(t.writes)}, sources ${JSON.stringify(t.bySource)}`,
+      );
     }
-    running = false;
-    await Promise.all(clients);
-    rows.push({ scenario: name, tally, run });
-    console.log(
-      `  ${name}: ${run.status}, ${tally.served} served, ${tally.failed} failed ${JSON.stringify(tally.failedCodes)}, ${tally.stale} stale`,
-    );
+    results.push({ scenario: name, run: labRun!, rows });
   }
 
-  const fmt = (n: number | null) => (n === null ? 'n/a' : String(Math.round(n)));
-  console.log('\n| scenario | fault | reads served | failed reads | stale reads | p99 ms | time to detect ms | time to recover ms |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const { scenario, tally, run } of rows) {
-    const fault = Object.entries(run.params)
-      .filter(([k]) => !/target/i.test(k))
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(' ');
-    const failed = tally.failed
-      ? `${tally.failed} (${Object.entries(tally.failedCodes)
-          .map(([k, v]) => `${v}× ${k}`)
-          .join(', ')})`
-      : '0';
-    const sorted = [...tally.latencies].sort((a, b) => a - b);
-    console.log(
-      `| ${scenario} | ${fault} | ${tally.served} | ${failed} | ${tally.stale} | ${fmt(percentile(sorted, 99))} | ${fmt(run.metrics.timeToDetectMs)} | ${fmt(run.metrics.timeToRecoverMs)} |`,
-    );
-  }
+  console.log(`\nOne table per scenario; each path ran under its own fault, one after the other. ${new Date().toISOString()}`);
+  for (const { scenario, run, rows } of results) printScenario(scenario, run, rows);
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(
-    path.join(__dirname, 'results', 'fault-matrix.json'),
+    path.join(__dirname, 'results', WITH_PEERS ? 'fault-matrix-peers.json' : 'fault-matrix.json'),
     JSON.stringify(
       {
         at: new Date().toISOString(),
         clients: CLIENTS,
         faultMs: FAULT_MS,
-        runs: rows.map((r) => ({ ...r, tally: { ...r.tally, latencies: undefined } })),
+        paths: slots.map((s) => ({ name: s.path.name, options: s.path.description })),
+        scenarios: results.map((r) => ({
+          scenario: r.scenario,
+          params: r.run.params,
+          labRunMetrics: r.run.metrics,
+          rows: r.rows.map((row) => ({ ...row, tally: { ...row.tally, latencies: undefined, redisReads: undefined } })),
+        })),
       },
       null,
       2,
     ),
   );
 
+  await Promise.all(slots.map((s) => s.path.close()));
   await app.close();
-  await Promise.all([redis.stop(), maria.stop()]);
+}
+
+/** The lab over HTTP; or, with --peers, the lab in-process and every peer, all on the same Redis (through the proxy) and database. */
+function pathSlots(base: string, config: AppConfig, cache: UserCacheService, users: UsersRepository): PathSlot[] {
+  if (!WITH_PEERS) return [{ path: labHttpPath(base, TOKEN), inMemory: false, rebuild: null, rebuilt: 0 }];
+  const lab = `the lab: commandTimeout ${config.redis.connection.commandTimeout} ms, breaker, single-flight, pending invalidations (write-through)`;
+  const env = {
+    redis: { host: config.redis.host ?? '127.0.0.1', port: config.redis.port, password: config.redis.password ?? undefined },
+    users,
+    ttlMs: config.redis.caching.ttl * 1000,
+  };
+  return [
+    { path: labPath(cache, lab), inMemory: false, rebuild: null, rebuilt: 0 },
+    ...PEERS.map((spec) => ({ path: spec.create(env), inMemory: spec.inMemory, rebuild: () => spec.create(env), rebuilt: 0 })),
+  ];
 }
 
 main().catch((e) => {

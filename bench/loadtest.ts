@@ -9,7 +9,7 @@ import type { LoadTestRun } from '@rrl/contracts';
 import { UserCacheService } from '@rrl/cache';
 import { LoadTestService } from '@rrl/loadtest';
 import type { Redis } from 'ioredis';
-import { compare } from './support';
+import { compareMany } from './support';
 
 const ITERATIONS = 1_000_000;
 /** Each round runs both loops to the end (~7 s each here): fewer rounds than the time-boxed benches. */
@@ -52,12 +52,12 @@ export async function benchLoopTest({ app, raw, prefix, users, concurrency }: Lo
     return (ITERATIONS / (performance.now() - t0)) * 1000;
   };
   console.log(`loop test: ${ROUNDS} interleaved rounds of ${ITERATIONS} iterations each`);
-  const r = await compare(ROUNDS, rawLoop, loopTest);
+  const c = await compareMany(ROUNDS, { raw: rawLoop, loopTest });
   return {
     bench: `loop test (${ITERATIONS / 1e6} M cache-hit reads, LoadTestService) vs raw ioredis GET+JSON.parse loop`,
-    baseline: r.baseline,
-    lab: r.candidate,
-    ratio: r,
+    baseline: c.medians.raw,
+    measured: c.medians.loopTest,
+    ratio: c.ratio('loopTest', 'raw'),
     target: 0.85,
   };
 }

@@ -1,13 +1,11 @@
 /** Shared bench plumbing: closed-loop workers, interleaved rounds, medians. */
+import { percentile } from '@rrl/common';
+
 export interface Rate {
   ops: number;
   opsPerSec: number;
   p50: number;
   p99: number;
-}
-
-export function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : 0;
 }
 
 /** `concurrency` closed-loop workers calling `op` for `ms` milliseconds. */
@@ -30,8 +28,8 @@ export async function measure(concurrency: number, ms: number, op: (i: number) =
   return {
     ops: latencies.length,
     opsPerSec: (latencies.length / elapsed) * 1000,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: percentile(latencies, 50) ?? 0,
+    p99: percentile(latencies, 99) ?? 0,
   };
 }
 
@@ -66,10 +64,4 @@ export async function compareMany<K extends string>(rounds: number, variants: Re
       return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
     },
   };
-}
-
-/** A candidate against a baseline (compareMany with two variants). */
-export async function compare(rounds: number, baseline: () => Promise<number>, candidate: () => Promise<number>) {
-  const c = await compareMany(rounds, { baseline, candidate });
-  return { ...c.medians, ...c.ratio('candidate', 'baseline') };
 }

@@ -4,17 +4,22 @@ import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiErrorDto } from './http/api-error.dto';
+import { createJsonBodyParser } from './http/json-body.parser';
 import { UserReadResultDto } from './http/user-read.dto';
 import { documentUserReadRoute, registerUserReadRoute } from './http/user-read.route';
 import { createValidationPipe } from './http/validation.pipe';
 
 /** Built dashboard (apps/dashboard/dist), served at / when present. */
 const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
+
+/** Fastify's default, spelled out because the error for a longer parameter names it. */
+const MAX_PARAM_LENGTH = 100;
 
 /** Builds the configured application without listening; main.ts and the e2e tests share it. */
 export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplication> {
@@ -23,13 +28,28 @@ export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplica
   // filter, see logger.ts), and middie's onRequest hook would run on every request for nothing.
   // routerOptions.compile: find-my-way turns each method's route tree into generated code once the
   // routes are in, same matching, faster lookups among the app's ~40 routes (bench/run.ts).
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, skipMiddie: true, routerOptions: { compile: true } });
+  const filter = new ApiExceptionFilter({ bodyLimitBytes: config.bodyLimitBytes, maxParamLength: MAX_PARAM_LENGTH });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    skipMiddie: true,
+    routerOptions: { compile: true, maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own rejections (malformed URL, over-long parameter) happen before any route or
+    // hook, so Nest's exception layer never sees them: hand them to the same filter. (This replaces
+    // the adapter's default, whose only other job is Nest's security-headers hook, which this app
+    // does not enable.)
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => filter.respond(error, request, reply),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, createJsonBodyParser(fastify));
+  // Every body this API reads is JSON: a text/plain body would reach the validation pipe as a bare
+  // string and fail with a confusing message; without Fastify's text parser it is a clear 415.
+  fastify.removeContentTypeParser('text/plain');
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalFilters(filter);
   app.enableShutdownHooks();
-  registerUserReadRoute(app);
+  registerUserReadRoute(app, filter);
 
   const doc = new DocumentBuilder()
     .setTitle('Redis Resilience Lab')

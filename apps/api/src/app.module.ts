@@ -15,6 +15,7 @@ import { RedisController } from './http/redis.controller';
 import { UsersController } from './http/users.controller';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { LAB_RUNTIME, LabRuntimeShutdown } from './embedded/lab-runtime.provider';
+import { LabAppUnderTest } from './chaos/lab-app-under-test';
 import { loggerParams } from './logger';
 
 /** Composes the libraries; holds no logic of its own. */
@@ -22,9 +23,14 @@ import { loggerParams } from './logger';
 export class AppModule {
   static forRoot(runtime: LabRuntime): DynamicModule {
     const { config } = runtime;
-    // One CacheModule object: ChaosModule imports it by reference, so both see the same cache.
+    // One CacheModule object: ChaosModule imports it by reference (for LabAppUnderTest), so both see the same cache.
     const cache = CacheModule.forRoot();
-    const chaos = ChaosModule.forRoot({ imports: [cache], processes: runtime.targets, proxy: runtime.proxy });
+    const chaos = ChaosModule.forRoot({
+      appUnderTest: LabAppUnderTest,
+      imports: [cache],
+      processes: runtime.targets,
+      proxy: runtime.proxy,
+    });
     const history = HistoryModule.forRoot({ chaosImports: [chaos], processes: runtime.targets });
     return {
       module: AppModule,

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ChaosAccess } from '@rrl/chaos/nest';
 import { ConfigValidationError, loadConfig } from '@rrl/config';
 import { createApp } from './app.factory';
 import { prepareLabRuntime, releaseLabRuntime } from './embedded/lab-runtime';
@@ -17,9 +18,11 @@ async function bootstrap(): Promise<void> {
   }
   const runtime = await prepareLabRuntime(loaded);
   const { config } = runtime;
+  let chaosEnabled: boolean;
   try {
     const app = await createApp(runtime);
     await app.listen({ port: config.port, host: config.host });
+    chaosEnabled = app.get(ChaosAccess).enabled;
   } catch (e) {
     await releaseLabRuntime(runtime);
     throw e;
@@ -28,6 +31,12 @@ async function bootstrap(): Promise<void> {
     `Listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} ` +
       `(database: ${config.databaseDriver}, redis: ${config.redisMode} ${config.redis.url ? '(url)' : `${config.redis.host}:${config.redis.port}`}); docs at /docs`,
   );
+  // Chaos can stop containers through the Docker socket: never on a default token, but never silently off either.
+  if (!chaosEnabled)
+    logger.warn(
+      'Chaos API disabled: no CHAOS_TOKEN set. To enable it, set CHAOS_TOKEN (config chaos.token) to a secret of your own, ' +
+        'e.g. CHAOS_TOKEN=$(openssl rand -hex 24), and send it as "Authorization: Bearer <token>".',
+    );
 }
 
 // A stray rejection from a driver must never take the service down; log it loudly instead.

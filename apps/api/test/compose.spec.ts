@@ -4,8 +4,13 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '../../..');
 
 /** docker-compose (Debian's package) renders the file the way `docker compose up` will read it. */
-function renderCompose(): string {
-  return execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { cwd: ROOT, encoding: 'utf8' });
+function renderCompose(env: Record<string, string> = {}): string {
+  // Only PATH from the caller: a CHAOS_TOKEN (or any other variable) in the runner's environment must not hide a default.
+  return execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
 }
 
 describe('docker-compose.yml', () => {
@@ -31,5 +36,12 @@ describe('docker-compose.yml', () => {
     expect(rendered).toMatch(/mysqladmin/);
     expect(rendered.match(/\/var\/run\/docker\.sock/g)?.length).toBeGreaterThanOrEqual(1);
     expect(rendered).toMatch(/condition: service_healthy/);
+  });
+
+  it('has no default chaos token: unset, the API gets an empty one (chaos off); set, it is passed through', () => {
+    const unset = renderCompose();
+    expect(unset).toMatch(/CHAOS_TOKEN: (''|"")\n/);
+    expect(unset).not.toMatch(/change-me/);
+    expect(renderCompose({ CHAOS_TOKEN: 'a-secret-of-my-own' })).toMatch(/CHAOS_TOKEN: a-secret-of-my-own\n/);
   });
 });

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { PendingInvalidationsService } from './pending-invalidations.service';
+import { RedisCacheRepository } from './redis-cache.repository';
 import { UserCacheService } from './user-cache.service';
 
 /**
@@ -8,6 +10,10 @@ import { UserCacheService } from './user-cache.service';
 @Module({})
 export class CacheModule {
   static forRoot(): DynamicModule {
-    return { module: CacheModule, providers: [UserCacheService], exports: [UserCacheService] };
+    return {
+      module: CacheModule,
+      providers: [RedisCacheRepository, PendingInvalidationsService, UserCacheService],
+      exports: [UserCacheService],
+    };
   }
 }

@@ -1,7 +1,5 @@
-export * from './redis-circuit-breaker';
-export * from './cache-keys';
-export * from './single-flight';
-export * from './pending-invalidations';
-export * from './write-tracker';
-export * from './user-cache.service';
-export * from './cache.module';
+export { CacheModule } from './cache.module';
+export { UserCacheService, type UserCacheEvents } from './user-cache.service';
+export type { WarmProgress } from './cache-warmer';
+export type { RedisCircuitBreaker } from './redis-circuit-breaker';
+export { PendingInvalidationsService, type InvalidationBookkeeping } from './pending-invalidations.service';

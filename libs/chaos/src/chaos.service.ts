@@ -1,27 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { UserCacheService } from '@rrl/cache';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
-import type { ChaosRun, ChaosTargetKind, ChaosTargetsResponse, LogLine, ScenarioInfo } from '@rrl/contracts';
-import { RedisConnectionService, resolveRedisTarget } from '@rrl/redis';
-import { DatabaseConnectionService, UsersRepository } from '@rrl/users';
-import { DockerChaosDriver, ProcessChaosDriver } from './drivers';
-import type { ManagedProcess } from './process';
+import type { ChaosRun, ChaosTargetsResponse, LogLine, ScenarioInfo } from '@rrl/contracts';
+import type { ChaosDriver } from './drivers';
 import type { FaultProxy } from './proxy';
-import { ChaosTargets, ScenarioRunner } from './scenarios';
-
-/** What the application hands the chaos module: its local processes and its fault proxy. */
-export interface ChaosModuleOptions {
-  /** Local servers (the managed redis-server, a test's mariadbd) offered to the process driver. */
-  processes: { process: ManagedProcess; kind: ChaosTargetKind }[];
-  /** The fault proxy between the app and Redis, when enabled. */
-  proxy: FaultProxy | null;
-}
-
-export const CHAOS_OPTIONS = Symbol('CHAOS_OPTIONS');
-export const InjectChaosOptions = (): ParameterDecorator => Inject(CHAOS_OPTIONS);
-
-/** A database round trip for "the database answers again", kept short: it is polled. */
-const DB_PING_TIMEOUT_MS = 500;
+import { ChaosTargets, ScenarioRunner, type AppUnderTest } from './scenarios';
+import { InjectAppUnderTest, InjectChaosProxy, InjectDockerChaosDriver, InjectProcessChaosDriver } from './chaos.tokens';
 
 /** The chaos API's one entry point: targets of both drivers, their logs, scenario runs. */
 @Injectable()
@@ -31,34 +14,17 @@ export class ChaosService implements BeforeApplicationShutdown {
   private readonly runner: ScenarioRunner;
 
   constructor(
-    @InjectChaosOptions() private readonly options: ChaosModuleOptions,
     @InjectAppConfig() config: AppConfig,
-    redis: RedisConnectionService,
-    cache: UserCacheService,
-    users: UsersRepository,
-    database: DatabaseConnectionService,
+    @InjectAppUnderTest() app: AppUnderTest,
+    @InjectProcessChaosDriver() processes: ChaosDriver,
+    @InjectDockerChaosDriver() docker: ChaosDriver,
+    @InjectChaosProxy() private readonly proxy: FaultProxy | null,
   ) {
-    const processes = new ProcessChaosDriver();
-    for (const { process, kind } of options.processes) processes.register(process, kind);
-    this.targetsOfDrivers = new ChaosTargets([processes, new DockerChaosDriver(config.chaos.docker)]);
-    const { username, password } = resolveRedisTarget(config);
+    this.targetsOfDrivers = new ChaosTargets([processes, docker]);
     this.runner = new ScenarioRunner({
       targets: this.targetsOfDrivers,
-      proxy: options.proxy,
-      app: {
-        redis,
-        cache,
-        probe: {
-          read: (id) => cache.get(id),
-          ids: async (limit) => (await users.findRange(1, Number.MAX_SAFE_INTEGER, limit)).map((u) => u.id),
-        },
-        redisFailures: () => {
-          const stats = cache.stats();
-          return stats.redisErrors + stats.breakerRejections;
-        },
-        databaseAnswers: async () => (await database.ping(DB_PING_TIMEOUT_MS)).up,
-        credentials: { username: username ?? null, password: password ?? null },
-      },
+      proxy,
+      app,
       probe: config.chaos.probe,
       recoveryTimeoutMs: config.chaos.recoveryTimeoutMs,
       maxDurationMs: config.chaos.maxDurationMs,
@@ -72,7 +38,7 @@ export class ChaosService implements BeforeApplicationShutdown {
   }
 
   async targets(): Promise<ChaosTargetsResponse> {
-    return { ...(await this.targetsOfDrivers.list()), proxy: this.options.proxy?.stats() ?? null };
+    return { ...(await this.targetsOfDrivers.list()), proxy: this.proxy?.stats() ?? null };
   }
 
   logs(targetId: string, tail: number): Promise<LogLine[]> {

@@ -1,5 +1,4 @@
 import { DynamicModule, Inject, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import type { AppConfig } from './config.schema';
 import { loadConfig, type LoadConfigOptions } from './load-config';
 
@@ -8,7 +7,7 @@ export const InjectAppConfig = (): ParameterDecorator => Inject(APP_CONFIG);
 
 /**
  * Validates the configuration once, at import time of the root module, and provides it
- * typed under APP_CONFIG. @nestjs/config's ConfigService sees the same object.
+ * typed under APP_CONFIG.
  */
 @Module({})
 export class AppConfigModule {
@@ -17,7 +16,6 @@ export class AppConfigModule {
     return {
       module: AppConfigModule,
       global: true,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ ...config })] })],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

@@ -101,7 +101,10 @@ export const configSchema = z.object({
   }),
   logging: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-    pretty: bool,
+    /** auto: readable lines when stdout is a terminal, JSON lines otherwise (a pipe, a file, a log collector). */
+    format: z.enum(['auto', 'json', 'pretty']),
+    /** Removed (it could only turn readable lines on): a leftover setting stops the boot saying what replaced it. */
+    pretty: z.never({ error: 'removed: use logging.format (LOG_FORMAT) "auto", "json" or "pretty"' }).optional(),
   }),
   shutdownGraceMs: int(0),
   bodyLimitBytes: int(1024),

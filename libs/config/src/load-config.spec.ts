@@ -60,6 +60,15 @@ describe('loadConfig', () => {
     expect(message).toMatch(/logging\.level \(from LOG_LEVEL\)/);
   });
 
+  it('takes the log format from LOG_FORMAT and refuses an unknown one or the removed LOG_PRETTY, naming LOG_FORMAT', () => {
+    expect(loadConfig({ env: {} }).logging.format).toBe('auto');
+    expect(loadConfig({ env: { LOG_FORMAT: 'pretty' } }).logging.format).toBe('pretty');
+    expect(() => loadConfig({ env: { LOG_FORMAT: 'colour' } })).toThrow(/logging\.format \(from LOG_FORMAT\)/);
+    expect(() => loadConfig({ env: { LOG_PRETTY: 'true' } })).toThrow(
+      /logging\.pretty \(from LOG_PRETTY\): removed: use logging\.format \(LOG_FORMAT\) "auto", "json" or "pretty"/,
+    );
+  });
+
   it('names a missing TLS CA file', () => {
     expect(() => loadConfig({ env: { REDIS_HOST: 'x', REDIS_TLS: '1', REDIS_TLS_CA_FILE: '/nonexistent/ca.pem' } })).toThrow(
       /caFile: file not found/,

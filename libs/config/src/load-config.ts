@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { errorMessage } from '@rrl/contracts';
 import path from 'node:path';
 import { configSchema, type AppConfig } from './config.schema';
+import { deepMerge, isPlainObject } from '@rrl/common';
 
 export type Env = Record<string, string | undefined>;
 type Json = Record<string, unknown>;
@@ -32,6 +33,8 @@ export const ENV_MAP: Record<string, string> = {
   DOCKER_HOST: 'chaos.docker.host',
   HISTORY_KEEP: 'history.keep',
   LOG_LEVEL: 'logging.level',
+  LOG_FORMAT: 'logging.format',
+  // Removed; mapped only so that a leftover LOG_PRETTY fails the boot naming LOG_FORMAT instead of being ignored.
   LOG_PRETTY: 'logging.pretty',
 };
 
@@ -63,30 +66,17 @@ function findConfigDir(): string {
   throw new ConfigValidationError(['config/default.json not found above the working directory']);
 }
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function merge(base: Json, over: Json): Json {
-  const out: Json = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (v === undefined) continue;
-    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k], v) : v;
-  }
-  return out;
-}
-
 function setPath(target: Json, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
   let node = target;
-  for (const k of keys.slice(0, -1)) node = node[k] = isObject(node[k]) ? node[k] : {};
+  for (const k of keys.slice(0, -1)) node = node[k] = isPlainObject(node[k]) ? node[k] : {};
   node[keys[keys.length - 1]] = value;
 }
 
 function readJson(file: string, problems: string[]): Json {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (isObject(parsed)) return parsed;
+    if (isPlainObject(parsed)) return parsed;
     problems.push(`${file}: must hold a JSON object`);
   } catch (e) {
     problems.push(`${file}: ${errorMessage(e)}`);
@@ -103,7 +93,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const dir = options.configDir ?? findConfigDir();
   const problems: string[] = [];
   let raw = readJson(path.join(dir, 'default.json'), problems);
-  if (env.CONFIG_FILE) raw = merge(raw, readJson(path.resolve(env.CONFIG_FILE), problems));
+  if (env.CONFIG_FILE) raw = deepMerge(raw, readJson(path.resolve(env.CONFIG_FILE), problems));
   const fromEnv: Json = {};
   const envNameOf = new Map<string, string>();
   for (const [name, dotted] of Object.entries(ENV_MAP)) {
@@ -112,8 +102,8 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     setPath(fromEnv, dotted, value);
     envNameOf.set(dotted, name);
   }
-  raw = merge(raw, fromEnv);
-  if (options.overrides) raw = merge(raw, options.overrides);
+  raw = deepMerge(raw, fromEnv);
+  if (options.overrides) raw = deepMerge(raw, options.overrides);
 
   const result = configSchema.safeParse(raw);
   if (!result.success) {

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { withTimeout } from '@rrl/common';
 import { errorMessage } from '@rrl/contracts';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { RedisConnectionService } from '@rrl/redis';
 
 /** PING budget for the readiness probe; well under a typical 1 s probe timeout. */
 const PING_TIMEOUT_MS = 300;
+const noAnswer = () => new Error(`no answer within ${PING_TIMEOUT_MS} ms`);
 
 /**
  * Redis is optional for serving (reads fall back to the database), so it reports `degraded`,
@@ -25,7 +27,7 @@ export class RedisHealthIndicator {
     if (status.state === 'ready') {
       const started = Date.now();
       try {
-        await withTimeout(this.redis.client.ping(), PING_TIMEOUT_MS);
+        await withTimeout(this.redis.client.ping(), PING_TIMEOUT_MS, 'redis ping', noAnswer);
         this.lastGoodAt = new Date().toISOString();
         return session.up({ state: status.state, latencyMs: Date.now() - started });
       } catch (e) {
@@ -41,14 +43,4 @@ export class RedisHealthIndicator {
       servingFrom: 'database',
     });
   }
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

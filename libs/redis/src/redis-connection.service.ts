@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { type AppConfig, InjectAppConfig } from '@rrl/config';
+import { redactSecrets } from '@rrl/common';
 import type { RedisConnectionState, RedisErrorKind, RedisResetResult, RedisStateTransition, RedisStatus } from '@rrl/contracts';
 import type Redis from 'ioredis';
 import { backoffDelay } from './backoff';
@@ -12,7 +13,7 @@ import {
   redisSecrets,
 } from './redis-client.factory';
 import { errorMessage } from '@rrl/contracts';
-import { classifyRedisError, HeartbeatTimeoutError, redactSecrets } from './redis-errors';
+import { classifyRedisError, HeartbeatTimeoutError } from './redis-errors';
 import { RedisHeartbeat } from './redis-heartbeat';
 import { RedisStateMachine } from './redis-state-machine';
 import { StuckRetryDetector } from './stuck-retry.detector';

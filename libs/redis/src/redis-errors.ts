@@ -61,10 +61,3 @@ export function classifyRedisError(err: unknown): RedisErrorKind {
   if (/connection is closed/i.test(message)) return 'closed';
   return 'other';
 }
-
-/** Removes every configured secret from a message before it is logged, stored or returned. */
-export function redactSecrets(message: string, secrets: readonly string[]): string {
-  let out = message.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/g, '$1***@');
-  for (const secret of secrets) if (secret) out = out.split(secret).join('***');
-  return out;
-}

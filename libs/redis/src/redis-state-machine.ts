@@ -1,3 +1,4 @@
+import { CappedBuffer } from '@rrl/common';
 import type { RedisConnectionState, RedisConnectionStats, RedisErrorKind, RedisStateTransition, RedisStatus } from '@rrl/contracts';
 
 /** Transitions kept for GET /api/redis/history and the dashboard. */
@@ -18,8 +19,7 @@ export class RedisStateMachine {
   private _state: RedisConnectionState = 'idle';
   private _attempt = 0;
   private _lastError: LastError | null = null;
-  private readonly ring: RedisStateTransition[] = [];
-  private lastChange: number;
+  private readonly ring: CappedBuffer<RedisStateTransition>;
   private outageStartedAt: number | null = null;
   private counters = { attempts: 0, outages: 0, successfulReconnects: 0, forcedResets: 0 };
   private lastRecoveryMs: number | null = null;
@@ -28,9 +28,9 @@ export class RedisStateMachine {
   constructor(
     private readonly onTransition: (t: RedisStateTransition) => void = () => undefined,
     private readonly now: () => number = Date.now,
-    private readonly capacity = HISTORY_CAPACITY,
+    capacity = HISTORY_CAPACITY,
   ) {
-    this.lastChange = now();
+    this.ring = new CappedBuffer(capacity);
   }
 
   get state(): RedisConnectionState {
@@ -44,11 +44,6 @@ export class RedisStateMachine {
 
   get lastError(): LastError | null {
     return this._lastError;
-  }
-
-  /** Epoch ms of the last state change. */
-  get lastChangeAt(): number {
-    return this.lastChange;
   }
 
   begin(): void {
@@ -107,8 +102,8 @@ export class RedisStateMachine {
   }
 
   /** Newest last. */
-  history(limit = this.capacity): RedisStateTransition[] {
-    return limit <= 0 ? [] : this.ring.slice(-limit);
+  history(limit?: number): RedisStateTransition[] {
+    return this.ring.last(limit);
   }
 
   /** An outage starts at the first failure after boot or after being ready. */
@@ -123,9 +118,7 @@ export class RedisStateMachine {
     const now = this.now();
     const t: RedisStateTransition = { at: new Date(now).toISOString(), from: this._state, to, attempt: this._attempt, ...cause };
     this._state = to;
-    this.lastChange = now;
     this.ring.push(t);
-    if (this.ring.length > this.capacity) this.ring.shift();
     this.onTransition(t);
   }
 }

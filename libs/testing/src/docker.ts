@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { sleep } from '@rrl/common';
 import { errorMessage } from '@rrl/contracts';
 import { CHAOS_LABEL, KIND_LABEL, createDockerClient, dockerStatus, freePort } from '@rrl/chaos';
 import { loadConfig } from '@rrl/config';
@@ -121,7 +122,7 @@ export async function waitForRedisPort(host: string, port: number, timeoutMs = 1
     if (/^(\+PONG|-NOAUTH)/.test(reply)) return;
     if (Date.now() > deadline)
       throw new Error(`redis on ${host}:${port} not ready after ${timeoutMs} ms (last reply: ${JSON.stringify(reply)})`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 

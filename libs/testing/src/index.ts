@@ -1,4 +1,6 @@
-export { RedisServerProcess, MariaDbProcess, freePort } from '@rrl/chaos';
+export { RedisServerProcess, freePort } from '@rrl/chaos';
+export * from './mariadb.process';
+export * from './redis-connection';
 export * from './databases';
 export * from './wait-for';
 export * from './docker';

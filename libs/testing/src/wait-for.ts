@@ -1,4 +1,6 @@
+import { sleep } from '@rrl/common';
 import { errorMessage } from '@rrl/contracts';
+
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes; the error names `what`. */
 export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000, everyMs = 25): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -12,6 +14,6 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     }
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${errorMessage(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
 }

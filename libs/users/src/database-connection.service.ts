@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { databaseUnavailable, QueryTimeoutError, withTimeout } from './database-errors';
+import { databaseUnavailable, QueryTimeoutError, withQueryTimeout } from './database-errors';
 
 /** First retry after 500 ms, doubling up to 15 s: quick when MySQL is merely late, gentle when it is gone. */
 const RETRY_BASE_MS = 500;
@@ -82,7 +82,7 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
   async whenConnected(timeoutMs = 30_000): Promise<void> {
     if (this.isConnected()) return;
     const connected = new Promise<void>((resolve) => this.events.once('connected', resolve));
-    await withTimeout(connected, timeoutMs).catch((e: unknown) => {
+    await withQueryTimeout(connected, timeoutMs).catch((e: unknown) => {
       throw e instanceof QueryTimeoutError
         ? new Error(`database not connected after ${timeoutMs} ms: ${this.lastError ?? 'no attempt yet'}`)
         : e;
@@ -101,7 +101,7 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
       );
     }
     try {
-      return await withTimeout(query(), timeoutMs);
+      return await withQueryTimeout(query(), timeoutMs);
     } catch (e) {
       if (e instanceof QueryTimeoutError) throw databaseUnavailable(`query timed out after ${timeoutMs} ms`);
       throw e;
@@ -114,7 +114,7 @@ export class DatabaseConnectionService implements OnModuleInit, BeforeApplicatio
     const latency = () => Math.round((performance.now() - started) * 10) / 10;
     if (!this.isConnected()) return { up: false, latencyMs: 0, error: `not connected${this.lastError ? `: ${this.lastError}` : ''}` };
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), timeoutMs);
+      await withQueryTimeout(this.dataSource.query('SELECT 1'), timeoutMs);
       return { up: true, latencyMs: latency() };
     } catch (e) {
       return { up: false, latencyMs: latency(), error: errorMessage(e) };

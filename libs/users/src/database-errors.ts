@@ -1,3 +1,4 @@
+import { withTimeout } from '@rrl/common';
 import { AppError, ERROR_CODES } from '@rrl/contracts';
 
 /** Driver error codes that mean "the database cannot answer now", not "the request is wrong". */
@@ -76,16 +77,7 @@ export class QueryTimeoutError extends Error {
   }
 }
 
-/** Rejects after timeoutMs; the losing promise is left to settle (mysql2 cancels it on its own timer). */
-export async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new QueryTimeoutError(timeoutMs)), timeoutMs);
-  });
-  work.catch(() => undefined); // a late failure of the abandoned query must not go unhandled
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Rejects with a QueryTimeoutError after timeoutMs; the losing promise is left to settle (mysql2 cancels it on its own timer). */
+export function withQueryTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  return withTimeout(work, timeoutMs, 'query', () => new QueryTimeoutError(timeoutMs));
 }

@@ -2,8 +2,31 @@ import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { UserCacheService } from '@rrl/cache';
 import type { CacheStats, ClearResult, WarmRequest, WarmResult } from '@rrl/contracts';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  Max,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { ApiErrorResponses } from './api-error.dto';
+
+/** toId before fromId is a range with no id in it: warming it would answer 200 having done nothing. */
+@ValidatorConstraint({ name: 'notBeforeFromId' })
+class NotBeforeFromId implements ValidatorConstraintInterface {
+  validate(toId: unknown, args: ValidationArguments): boolean {
+    const { fromId } = args.object as WarmRequest;
+    return typeof fromId !== 'number' || typeof toId !== 'number' || toId >= fromId;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    const { fromId, toId } = args.object as WarmRequest;
+    return `toId must not be less than fromId: ${fromId}..${toId} is an empty range`;
+  }
+}
 
 export class WarmRequestDto implements WarmRequest {
   @ApiPropertyOptional({ minimum: 1, description: 'First id to load (default: the first user)' })
@@ -12,10 +35,11 @@ export class WarmRequestDto implements WarmRequest {
   @Min(1)
   fromId?: number;
 
-  @ApiPropertyOptional({ minimum: 1, description: 'Last id to load (default: the last user)' })
+  @ApiPropertyOptional({ minimum: 1, description: 'Last id to load, at least fromId (default: the last user)' })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Validate(NotBeforeFromId)
   toId?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, description: 'Users per pipelined batch (default redis.caching.warmBatchSize)' })

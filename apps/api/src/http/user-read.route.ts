@@ -3,6 +3,7 @@ import { getSchemaPath, type OpenAPIObject, type OperationObject } from '@nestjs
 import { UserCacheService } from '@rrl/cache';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrorDto, ERROR_DESCRIPTIONS } from './api-error.dto';
+import type { ApiExceptionFilter } from './api-exception.filter';
 import { parseIdParam } from './id-param.pipe';
 import { UserReadResultDto } from './user-read.dto';
 import { USER_READ_RESPONSE_SCHEMA } from './user-read.schema';
@@ -15,24 +16,22 @@ export const USER_READ_PATH = '/api/users/:id';
  * context, parameter extraction, response handling: several promise layers per request) costs
  * 5–10 % of a cache hit over HTTP, and the issue's target is 0.85 of a bare Fastify route
  * (bench/run.ts prints both). Nothing the client sees changes:
- * - errors go to Fastify's error handler, which Nest points at the global ApiExceptionFilter, so
- *   a bad id, an unknown user or both stores down get the same JSON body and log line as any route;
+ * - errors go straight to the global ApiExceptionFilter, so a bad id, an unknown user or both
+ *   stores down get the same JSON body and log line as any route;
  * - Nest's global Fastify hooks (the 503 while shutting down among them) run as for every route;
  * - the same id check (parseIdParam), response schema and x-cache-source header;
  * - an empty id is not-found, as Nest answers it for its own parameterised routes.
  * What it gives up: guards, interceptors and pipes (the route has none) and decorator-made
  * OpenAPI, which is why USER_READ_OPERATION below documents it.
  */
-export function registerUserReadRoute(app: NestFastifyApplication): void {
+export function registerUserReadRoute(app: NestFastifyApplication, filter: ApiExceptionFilter): void {
   const cache = app.get(UserCacheService);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get<{ Params: { id: string } }>(
     USER_READ_PATH,
     {
       schema: USER_READ_RESPONSE_SCHEMA,
-      // Fastify binds a route's error handler when the route loads, which can be before Nest's
-      // init() installs its own (the one that runs the global filters): look it up per error.
-      errorHandler: (error, request, reply) => fastify.errorHandler(error, request, reply),
+      errorHandler: (error, request, reply) => filter.respond(error, request, reply),
     },
     (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
       if (req.params.id === '') return reply.callNotFound();

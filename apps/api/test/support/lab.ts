@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { percentile as percentileOfSorted, sortedAscending } from '@rrl/common';
 import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 import { waitFor } from '@rrl/testing';
 import { createApp } from '../../src/app.factory';
@@ -34,7 +35,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     overrides: {
       port: 0,
       host: '127.0.0.1',
-      logging: { level: 'error', pretty: false },
+      logging: { level: 'error', format: 'json' },
       shutdownGraceMs: 0,
       redis: {
         host: opts.redis?.host ?? '127.0.0.1',
@@ -90,8 +91,7 @@ export async function hammer<T>(concurrency: number, fn: () => Promise<T>, until
   return out;
 }
 
+/** The nearest-rank percentile of unsorted values, 0 when there are none. */
 export function percentile(values: number[], p: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return percentileOfSorted(sortedAscending(values), p) ?? 0;
 }

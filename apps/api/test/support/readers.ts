@@ -18,16 +18,17 @@ export async function read(lab: Lab, id: number): Promise<ReadOutcome> {
   return { status: r.status, source: r.body?.source, name: r.body?.user?.name, code: r.body?.code, ms: performance.now() - t0 };
 }
 
-/** Concurrent readers over `ids` until stopped; returns every outcome. */
+/** Concurrent readers over `ids` until stopped; `completed()` counts reads so far, stop() returns every outcome. */
 export function readers(lab: Lab, ids: number[], concurrency = 6) {
   let stop = false;
   let i = 0;
+  let completed = 0;
   const done = hammer(
     concurrency,
-    () => read(lab, ids[i++ % ids.length]),
+    () => read(lab, ids[i++ % ids.length]).finally(() => completed++),
     () => stop,
   );
-  return { stop: async () => ((stop = true), done) };
+  return { completed: () => completed, stop: async () => ((stop = true), done) };
 }
 
 export async function createUsers(lab: Lab, n: number, tag: string): Promise<number[]> {

@@ -1,9 +1,9 @@
 import { AppError, ERROR_CODES, type ChaosDriverName, type ChaosTarget, type LogLine } from '@rrl/contracts';
 
-export type { ChaosTarget, LogLine };
-
 /** A live log subscription; close() ends it and releases its connection. */
 export interface LogFollower {
+  /** Settles once following has begun (new lines will arrive), or has failed (the failure went to onError). Never rejects. */
+  readonly ready: Promise<void>;
   close(): void;
 }
 

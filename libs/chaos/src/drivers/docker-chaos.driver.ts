@@ -7,6 +7,7 @@ import {
   type LogLine,
   errorMessage,
 } from '@rrl/contracts';
+import { sleep } from '@rrl/common';
 import type Docker from 'dockerode';
 import { redisAdminCommand } from '../process';
 import { targetNotFound, notRunning, type ChaosDriver, type LogFollower, type NetworkChaos, type RedisAuthChaos } from './chaos-driver';
@@ -36,7 +37,6 @@ interface LivePassword {
   startedAt: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DEFAULT_PORTS: Partial<Record<ChaosTargetKind, string>> = { redis: '6379/tcp', mysql: '3306/tcp' };
 
 function kindOf(info: Docker.ContainerInspectInfo): ChaosTargetKind {
@@ -143,7 +143,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
   followLogs(id: string, onLine: (l: LogLine) => void, onError: (e: Error) => void = () => undefined): LogFollower {
     let follower: DockerLogFollower | null = null;
     let closed = false;
-    this.require(id)
+    const ready = this.require(id)
       .then(async (info) => {
         if (closed) return;
         follower = new DockerLogFollower(this.docker, info.Id, onLine, onError);
@@ -153,7 +153,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
         follower?.close();
         if (!closed) onError(e);
       });
-    return { close: () => ((closed = true), follower?.close()) };
+    return { ready, close: () => ((closed = true), follower?.close()) };
   }
 
   /** Cuts the container off every network it is on (a partition); remembers them for networkConnect. */

@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { LogLine } from '@rrl/contracts';
 import type Docker from 'dockerode';
-import type { LogFollower } from './chaos-driver';
 import { demuxLogLines, formatSince, timestampNanos } from './docker-log-lines';
 
 /** Lets the process exit while a follow stream is open: a log tail must not keep Node alive. */
@@ -16,7 +15,7 @@ function unref(stream: Readable): void {
  * either run is lost or repeated. Times come from the engine's clock; "began" from ours, which
  * is the same clock for a local engine.
  */
-export class DockerLogFollower implements LogFollower {
+export class DockerLogFollower {
   private closed = false;
   private logStream: Readable | null = null;
   private events: Readable | null = null;

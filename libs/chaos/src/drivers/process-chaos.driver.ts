@@ -31,11 +31,6 @@ export class ProcessChaosDriver implements ChaosDriver, RedisAuthChaos {
     return this.toTarget(process.options.name);
   }
 
-  /** Forgets a process (it keeps running). */
-  unregister(id: string): void {
-    this.targets.delete(id);
-  }
-
   async list(): Promise<ChaosTarget[]> {
     return [...this.targets.keys()].map((id) => this.toTarget(id));
   }
@@ -83,7 +78,7 @@ export class ProcessChaosDriver implements ChaosDriver, RedisAuthChaos {
   followLogs(id: string, onLine: (l: LogLine) => void): LogFollower {
     const { process } = this.get(id);
     process.on('log', onLine);
-    return { close: () => process.off('log', onLine) };
+    return { ready: Promise.resolve(), close: () => process.off('log', onLine) };
   }
 
   async setRedisPassword(id: string, next: string | null): Promise<void> {

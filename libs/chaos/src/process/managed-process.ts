@@ -1,3 +1,4 @@
+import { CappedBuffer, sleep } from '@rrl/common';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { LogLine } from '@rrl/contracts';
@@ -16,9 +17,6 @@ export interface ManagedProcessOptions {
   logCapacity?: number;
 }
 
-/** Lives in @rrl/contracts (the API and dashboard show it); re-exported for existing importers. */
-export type { LogLine };
-
 /**
  * A local server process the lab controls: start, SIGKILL, SIGTERM, SIGSTOP/SIGCONT, restart
  * with the same command line (so the same port and config), and a bounded log tail.
@@ -27,12 +25,13 @@ export type { LogLine };
  */
 export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [ProcessState] }> {
   private child: ChildProcess | null = null;
-  private logs: LogLine[] = [];
+  private readonly logs: CappedBuffer<LogLine>;
   private _state: ProcessState = 'stopped';
   private exitWaiters: Array<() => void> = [];
 
   constructor(readonly options: ManagedProcessOptions) {
     super();
+    this.logs = new CappedBuffer(options.logCapacity ?? 1000);
   }
 
   get state(): ProcessState {
@@ -44,7 +43,7 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
   }
 
   recentLogs(limit = 200): LogLine[] {
-    return this.logs.slice(-limit);
+    return this.logs.last(limit);
   }
 
   async start(): Promise<void> {
@@ -132,7 +131,7 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
 
   async restart(downtimeMs = 0): Promise<void> {
     await this.stop();
-    if (downtimeMs > 0) await new Promise((r) => setTimeout(r, downtimeMs));
+    if (downtimeMs > 0) await sleep(downtimeMs);
     await this.start();
   }
 
@@ -148,8 +147,6 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
 
   private pushLog(l: LogLine): void {
     this.logs.push(l);
-    const cap = this.options.logCapacity ?? 1000;
-    if (this.logs.length > cap) this.logs.splice(0, this.logs.length - cap);
     this.emit('log', l);
   }
 

@@ -1,3 +1,4 @@
+import { sleep } from '@rrl/common';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -60,7 +61,7 @@ async function stopLeftover(pidFile: string): Promise<number | null> {
       process.kill(record.pid, 'SIGKILL');
       break;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   return record.pid;
 }
@@ -81,11 +82,6 @@ export class RedisServerProcess extends ManagedProcess {
   ) {
     super({ name: `redis-${port}`, command: binary, args, readyLine: /Ready to accept connections/ });
     this.livePassword = password;
-  }
-
-  /** The password the server asks for now: `password`, or what setPassword set until the next start. */
-  get currentPassword(): string | undefined {
-    return this.livePassword;
   }
 
   /**

@@ -12,7 +12,7 @@ export interface FaultProxyOptions {
 }
 
 export interface ToxicsChange {
-  action: 'set' | 'removed' | 'cleared';
+  action: 'set' | 'removed';
   /** The toxic set or removed. */
   name?: string;
   toxics: Toxic[];
@@ -90,12 +90,6 @@ export class FaultProxy extends EventEmitter<FaultProxyEvents> {
     await this.listenUnlessDown();
     this.emit('toxics', { action: 'removed', name, toxics: this.listToxics() });
     return true;
-  }
-
-  async clearToxics(): Promise<void> {
-    this.toxics.clear();
-    await this.listenUnlessDown();
-    this.emit('toxics', { action: 'cleared', toxics: [] });
   }
 
   stats(): FaultProxyStats {

@@ -56,30 +56,3 @@ export class ActiveRun {
     });
   }
 }
-
-/** Resolves after ms, or at once when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => (clearTimeout(timer), signal.removeEventListener('abort', done), resolve());
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Settles with p, or resolves (to undefined) once the signal aborts, whichever is first. */
-export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  if (signal.aborted) return Promise.resolve(undefined);
-  let onAbort = () => undefined as void;
-  const aborted = new Promise<undefined>((resolve) =>
-    signal.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true }),
-  );
-  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-
-/** Rejects if p takes longer than ms. */
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms} ms`)), ms)));
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}

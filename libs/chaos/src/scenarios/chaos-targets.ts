@@ -7,8 +7,8 @@ import {
   type LogLine,
   errorMessage,
 } from '@rrl/contracts';
+import { withTimeout } from '@rrl/common';
 import type { ChaosDriver } from '../drivers';
-import { withTimeout } from './active-run';
 import type { ResolvedTarget } from './scenario';
 
 /** How long GET /targets waits on a driver (a remote Docker engine that does not answer). */

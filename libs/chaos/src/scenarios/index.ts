@@ -1,3 +1,4 @@
+export * from './app-under-test';
 export * from './scenario';
 export * from './scenario-params';
 export * from './scenario-catalog';

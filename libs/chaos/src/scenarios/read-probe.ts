@@ -1,9 +1,7 @@
+import type { AppUnderTest } from './app-under-test';
+
 /** The reads a probe issues and where it finds ids to read. */
-export interface ProbeTarget {
-  read(id: number): Promise<unknown>;
-  /** Ids of existing users (may reject when the database is down). */
-  ids(limit: number): Promise<number[]>;
-}
+export type ProbeTarget = Pick<AppUnderTest, 'read' | 'userIds'>;
 
 export interface ReadProbeOptions {
   readsPerSecond: number;
@@ -14,9 +12,9 @@ export interface ReadProbeOptions {
 const MAX_IN_FLIGHT = 32;
 
 /**
- * The run's own traffic: UserCacheService reads over existing ids at a steady rate, so a run has
+ * The run's own traffic: reads through the app's read path over existing ids at a steady rate, so a run has
  * a meaningful report without outside load. Results are not looked at here: every read is
- * reported by the cache's "read" event, which the recorder counts like any other read.
+ * reported to the run's observer, which the recorder counts like any other read.
  */
 export class ReadProbe {
   private timer: NodeJS.Timeout | null = null;
@@ -31,7 +29,7 @@ export class ReadProbe {
   /** Starts reading; null when disabled (0 reads/s) or when no id could be found. */
   static async start(target: ProbeTarget, options: ReadProbeOptions): Promise<ReadProbe | null> {
     if (options.readsPerSecond <= 0) return null;
-    const ids = await target.ids(options.ids).catch(() => []);
+    const ids = await target.userIds(options.ids).catch(() => []);
     if (!ids.length) return null;
     const probe = new ReadProbe(target, ids);
     // unref: the probe never keeps the process alive on its own.

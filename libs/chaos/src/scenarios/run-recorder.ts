@@ -1,3 +1,4 @@
+import { percentile, redactSecrets, sortedAscending } from '@rrl/common';
 import type {
   BreakerTransition,
   ChaosRun,
@@ -7,6 +8,7 @@ import type {
   TimelineEvent,
   TimelineEventType,
 } from '@rrl/contracts';
+import type { AppObserver, RetryEvent } from './app-under-test';
 
 /** Which store the fault hits: decides what counts as "detected" and as "recovered". */
 export type FaultedStores = 'redis' | 'mysql' | 'both';
@@ -28,21 +30,13 @@ export interface RunRecorderHooks {
   now?: () => number;
 }
 
-export interface RetryEvent {
-  attempt: number;
-  delayMs: number;
-  errorKind: string;
-}
-
-const percentile = (sorted: number[], p: number): number | null =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null;
 const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 
 /**
  * Turns what the app reports (reads, connection transitions, reconnect attempts, breaker changes)
  * into a run's timeline and metrics. Pure bookkeeping: the runner feeds it, the API reads it.
  */
-export class RunRecorder {
+export class RunRecorder implements AppObserver {
   private readonly timeline: TimelineEvent[] = [];
   private readonly latencies: number[] = [];
   private readonly reads = { total: 0, redis: 0, mysql: 0, none: 0, failed: 0 };
@@ -173,7 +167,7 @@ export class RunRecorder {
   }
 
   private metrics(): RunMetrics {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const sorted = sortedAscending(this.latencies);
     return {
       reads: { ...this.reads },
       readErrorsByKind: { ...this.readErrors },
@@ -207,6 +201,6 @@ export class RunRecorder {
   }
 
   private redact(text: string): string {
-    return this.secrets.reduce((s, secret) => s.split(secret).join('***'), text);
+    return redactSecrets(text, this.secrets);
   }
 }

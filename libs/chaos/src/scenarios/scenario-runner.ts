@@ -12,33 +12,21 @@ import {
   type TimelineEvent,
   errorMessage,
 } from '@rrl/contracts';
-import type { UserCacheService } from '@rrl/cache';
-import type { RedisConnectionService } from '@rrl/redis';
+import { CappedBuffer, sleep, untilAborted, withTimeout } from '@rrl/common';
 import type { FaultProxy } from '../proxy';
-import { ActiveRun, sleep, untilAborted, withTimeout } from './active-run';
+import { ActiveRun } from './active-run';
+import type { AppUnderTest } from './app-under-test';
 import type { ChaosTargets } from './chaos-targets';
-import { ReadProbe, type ProbeTarget, type ReadProbeOptions } from './read-probe';
+import { ReadProbe, type ReadProbeOptions } from './read-probe';
 import { RunRecorder, type FaultedStores } from './run-recorder';
-import type { RedisCredentials, ResolvedTarget, Scenario, ScenarioContext, TargetSlot } from './scenario';
+import type { ResolvedTarget, Scenario, ScenarioContext, TargetSlot } from './scenario';
 import { describeScenarios, scenarioNamed } from './scenario-catalog';
 import { parseParams } from './scenario-params';
-
-/** What the runner watches and drives in the app. */
-export interface ObservedApp {
-  redis: Pick<RedisConnectionService, 'events' | 'state'>;
-  cache: Pick<UserCacheService, 'events'>;
-  probe: ProbeTarget;
-  /** Failed Redis calls so far (errors and breaker rejections), a counter. */
-  redisFailures(): number;
-  /** One quick database round trip: true when it answered. */
-  databaseAnswers(): Promise<boolean>;
-  credentials: RedisCredentials;
-}
 
 export interface ScenarioRunnerOptions {
   targets: ChaosTargets;
   proxy: FaultProxy | null;
-  app: ObservedApp;
+  app: AppUnderTest;
   probe: ReadProbeOptions;
   /** After the target is back, how long to wait for the app to read from Redis again. */
   recoveryTimeoutMs: number;
@@ -101,11 +89,10 @@ export class ScenarioRunner {
   readonly events = new EventEmitter<ChaosRunEvents>();
   private active: ActiveRun | null = null;
   private starting = false;
-  private readonly finished: ChaosRun[] = [];
-  private readonly keep: number;
+  private readonly finished: CappedBuffer<ChaosRun>;
 
   constructor(private readonly options: ScenarioRunnerOptions) {
-    this.keep = options.keep ?? 50;
+    this.finished = new CappedBuffer(options.keep ?? 50);
   }
 
   /** Starts a run and returns it at once (202); the fault is injected in the background. */
@@ -145,13 +132,13 @@ export class ScenarioRunner {
 
   /** The run in progress first, then finished runs, newest first. */
   list(): ChaosRun[] {
-    return [...(this.active ? [this.active.snapshot()] : []), ...this.finished];
+    return [...(this.active ? [this.active.snapshot()] : []), ...this.finished.last().reverse()];
   }
 
   get(id: string): ChaosRun {
     if (this.active?.id === id) return this.active.snapshot();
-    const run = this.finished.find((r) => r.id === id);
-    if (!run) throw new AppError(ERROR_CODES.NOT_FOUND, `no chaos run '${id}' (the last ${this.keep} are kept)`);
+    const run = this.finished.last().find((r) => r.id === id);
+    if (!run) throw new AppError(ERROR_CODES.NOT_FOUND, `no chaos run '${id}' (the last ${this.finished.capacity} are kept)`);
     return run;
   }
 
@@ -187,8 +174,8 @@ export class ScenarioRunner {
 
   private async execute(run: ActiveRun, scenario: Scenario, params: ScenarioParams, targets: ResolvedTarget[]): Promise<void> {
     const { recorder } = run;
-    const unsubscribe = this.observe(recorder);
-    const probe = await ReadProbe.start(this.options.app.probe, this.options.probe);
+    const unsubscribe = this.options.app.observe(recorder);
+    const probe = await ReadProbe.start(this.options.app, this.options.probe);
     recorder.mark('note', this.probeNote(probe));
     this.log(`chaos run ${run.id}: ${scenario.name} on ${run.targets.join(', ')}`);
     const undo: UndoStep[] = [];
@@ -268,8 +255,7 @@ export class ScenarioRunner {
   private end(run: ActiveRun, status: ChaosRunStatus): void {
     run.finish(status);
     const snapshot = run.snapshot();
-    this.finished.unshift(snapshot);
-    this.finished.splice(this.keep);
+    this.finished.push(snapshot);
     this.active = null;
     this.events.emit('ended', snapshot);
     this.log(`chaos run ${run.id}: ${run.status}`);
@@ -315,28 +301,10 @@ export class ScenarioRunner {
       if (mysqlOnly && (await app.databaseAnswers())) recorder.databaseBack();
       if (recorder.recovered) return;
       // Without reads nothing can show a read from Redis again: the connection being ready has to do.
-      if (!mysqlOnly && !probing && recorder.readCount === 0 && app.redis.state === 'ready' && recorder.reconnected) return;
+      if (!mysqlOnly && !probing && recorder.readCount === 0 && app.redisState() === 'ready' && recorder.reconnected) return;
       await sleep(POLL_MS, run.signal);
     }
     if (!recorder.recovered) recorder.mark('note', `no recovery seen within ${recoveryTimeoutMs} ms of the target coming back`);
-  }
-
-  private observe(recorder: RunRecorder): () => void {
-    const { redis, cache } = this.options.app;
-    const onTransition = recorder.onTransition.bind(recorder);
-    const onRetry = recorder.onRetry.bind(recorder);
-    const onRead = recorder.onRead.bind(recorder);
-    const onBreaker = recorder.onBreaker.bind(recorder);
-    redis.events.on('transition', onTransition);
-    redis.events.on('retry', onRetry);
-    cache.events.on('read', onRead);
-    cache.events.on('breaker', onBreaker);
-    return () => {
-      redis.events.off('transition', onTransition);
-      redis.events.off('retry', onRetry);
-      cache.events.off('read', onRead);
-      cache.events.off('breaker', onBreaker);
-    };
   }
 
   private log(message: string): void {

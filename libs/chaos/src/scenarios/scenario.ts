@@ -2,6 +2,7 @@ import type { ChaosTarget, ChaosTargetKind, ScenarioName, TargetParams } from '@
 import type { z } from 'zod';
 import type { ChaosDriver } from '../drivers';
 import type { FaultProxy } from '../proxy';
+import type { RedisCredentials } from './app-under-test';
 
 /** A target a scenario acts on, resolved through its driver. */
 export interface ResolvedTarget {
@@ -11,12 +12,6 @@ export interface ResolvedTarget {
   localId: string;
   driver: ChaosDriver;
   target: ChaosTarget;
-}
-
-/** The app's Redis credentials, for scenarios that reconfigure the server the app talks to. */
-export interface RedisCredentials {
-  username: string | null;
-  password: string | null;
 }
 
 /** What a scenario may use while it injects its fault. */

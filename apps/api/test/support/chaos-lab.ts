@@ -1,0 +1,92 @@
+import type { ChaosRun, RedisStatus } from '@rrl/contracts';
+import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
+import { startLab, type Lab, type LabOptions } from './lab';
+import { createUsers, readers } from './readers';
+
+export const CHAOS_TOKEN = 'test-chaos-token-0123456789';
+export const auth = { authorization: `Bearer ${CHAOS_TOKEN}` };
+
+export const startScenario = (lab: Lab, name: string, body: unknown) =>
+  lab.send<ChaosRun>('POST', `/api/chaos/scenarios/${name}`, body, auth);
+
+/** Polls the run until it has ended. */
+export async function untilEnded(lab: Lab, id: string, timeoutMs = 40_000): Promise<ChaosRun> {
+  return waitFor(
+    `run ${id} ended`,
+    async () => {
+      const { body } = await lab.send<ChaosRun>('GET', `/api/chaos/runs/${id}`, undefined, auth);
+      return body.status === 'running' ? null : body;
+    },
+    timeoutMs,
+    100,
+  );
+}
+
+/** Reads before a run starts and after it ends, so both sides of the fault are measured. */
+const READS_AROUND_RUN = 20;
+
+/** Starts a scenario while readers run, waits for its end, returns the run and every read. */
+export async function runUnderLoad(lab: Lab, ids: number[], name: string, body: unknown) {
+  const load = readers(lab, ids);
+  await waitFor('readers under way', () => load.completed() >= READS_AROUND_RUN);
+  const started = await startScenario(lab, name, body);
+  if (started.status !== 202) {
+    await load.stop();
+    throw new Error(`start ${name}: ${started.status} ${JSON.stringify(started.body)}`);
+  }
+  const run = await untilEnded(lab, started.body.id);
+  // A few more reads after the end: the target must serve again.
+  const atEnd = load.completed();
+  await waitFor('reads after the run', () => load.completed() >= atEnd + READS_AROUND_RUN);
+  const outcomes = await load.stop();
+  return { run, outcomes };
+}
+
+export const eventsOf = (run: ChaosRun, type: string) => run.timeline.filter((e) => e.type === type);
+
+export interface RedisChaosLab {
+  redis: RedisServerProcess;
+  db: TestDatabase;
+  lab: Lab;
+  /** The redis-server's chaos target id. */
+  target: string;
+  /** Users created and cached. */
+  ids: number[];
+  close(): Promise<void>;
+}
+
+/**
+ * A lab over its own redis-server (registered as a chaos target) and a fresh database, with
+ * `users` users created and warmed into Redis, and the chaos token configured.
+ */
+export async function startRedisChaosLab(opts: {
+  users: number;
+  tag: string;
+  password?: string;
+  overrides?: LabOptions['overrides'];
+}): Promise<RedisChaosLab> {
+  const redis = await RedisServerProcess.start({ password: opts.password });
+  const db = await createTestDatabase();
+  const { chaos, ...rest } = (opts.overrides ?? {}) as { chaos?: object };
+  const lab = await startLab({
+    redis: { port: redis.port, password: opts.password },
+    mysql: db,
+    targets: [{ process: redis, kind: 'redis' }],
+    overrides: { ...rest, chaos: { token: CHAOS_TOKEN, ...chaos } },
+  });
+  await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
+  const ids = await createUsers(lab, opts.users, opts.tag);
+  await lab.send('POST', '/api/cache/warm', {});
+  return {
+    redis,
+    db,
+    lab,
+    ids,
+    target: `process:${redis.options.name}`,
+    async close() {
+      await lab.close();
+      await redis.stop();
+      await db.drop();
+    },
+  };
+}

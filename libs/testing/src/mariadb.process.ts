@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, ManagedProcess } from '@rrl/chaos';
+
+const exec = promisify(execFile);
+
+/** A throw-away MariaDB server (root, empty password) in a temp datadir on its own port. */
+export class MariaDbProcess extends ManagedProcess {
+  private constructor(
+    readonly port: number,
+    readonly dataDir: string,
+    readonly socket: string,
+  ) {
+    super({
+      name: `mariadb-${port}`,
+      command: 'mariadbd',
+      args: [
+        '--no-defaults',
+        `--datadir=${dataDir}`,
+        `--port=${port}`,
+        `--socket=${socket}`,
+        '--bind-address=127.0.0.1',
+        '--user=root',
+        '--skip-log-bin',
+      ],
+      readyLine: /ready for connections/,
+      startTimeoutMs: 30_000,
+    });
+  }
+
+  static async start(): Promise<MariaDbProcess> {
+    const port = await freePort();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `rrl-mariadb-${port}-`));
+    await exec('mariadb-install-db', [
+      '--no-defaults',
+      `--datadir=${dataDir}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+    ]);
+    const p = new MariaDbProcess(port, dataDir, path.join(dataDir, 'mysqld.sock'));
+    await p.start();
+    return p;
+  }
+}
