@@ -100,21 +100,28 @@ describe('loop test API (real redis-server, real MariaDB)', () => {
     const started = await lab.send<LoadTestRun>(
       'POST',
       '/api/loadtests',
-      request({ iterations: 200_000, concurrency: 32, readRatio: 0.95 }),
+      request({ iterations: 200_000, concurrency: 32, readRatio: 0.95, seed: true }),
     );
     expect(started.status).toBe(202);
-    await waitFor('a first stretch served by Redis', async () => (await run(started.body.id)).progress.readsBySource.redis > 10_000);
+    // Generous timeouts: a loaded 2-core machine runs this loop at a few thousand iterations a second.
+    await waitFor(
+      'a first stretch served by Redis',
+      async () => (await run(started.body.id)).progress.readsBySource.redis > 10_000,
+      90_000,
+    );
     await redis.kill();
-    await waitFor('reads served by MariaDB', async () => (await run(started.body.id)).progress.readsBySource.mysql > 2000);
+    await waitFor('reads served by MariaDB', async () => (await run(started.body.id)).progress.readsBySource.mysql > 2000, 90_000);
     await redis.start();
-    const done = await ended(started.body.id);
+    const done = await ended(started.body.id, 300_000);
     service.events.off('progress', onProgress);
 
     expect(done.status).toBe('completed');
     expect(done.progress).toMatchObject({ done: 200_000, failed: 0, successRate: 1, errorsByKind: {} });
-    expect(done.progress.outages).toHaveLength(1);
-    const [outage] = done.progress.outages;
-    expect(outage.endedAt).not.toBeNull();
+    // The kill is the longest outage; a starved machine can add short heartbeat-timeout ones, each recorded the same way.
+    const outages = done.progress.outages;
+    expect(outages.length).toBeGreaterThanOrEqual(1);
+    for (const o of outages) expect(o.endedAt).not.toBeNull();
+    const outage = outages.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
     expect(outage.durationMs).toBeGreaterThan(0);
     expect(outage.timeToRecoverMs).toEqual(expect.any(Number));
     expect(outage.readsServedByMysql).toBeGreaterThan(2000);
@@ -123,5 +130,5 @@ describe('loop test API (real redis-server, real MariaDB)', () => {
     expect(progress.filter((p) => p.id === started.body.id).length).toBeGreaterThanOrEqual(2);
     const list = await lab.get<LoadTestRun[]>('/api/loadtests');
     expect(list.body.map((r) => r.id)).toContain(started.body.id);
-  }, 180_000);
+  }, 500_000);
 });
