@@ -3,7 +3,8 @@
  *   1. In-process cache hit (UserCacheService.get) vs raw ioredis GET + JSON.parse, same concurrency,
  *      auto-pipelining on for both. Target >= 0.8. In the same rounds, the peers (bench/peers: bentocache
  *      and cache-manager, defaults and resilience options, and bentocache with its in-memory L1 tier) on
- *      the same cache hit, each against the same raw baseline.
+ *      the same cache hit, each against the same raw baseline; and each one's CPU time per read, which
+ *      other work on a shared machine barely moves (throughput it moves a lot).
  *   2. GET /api/users/:id cache hit over HTTP (autocannon) vs a bare Fastify route doing the same
  *      ioredis GET + JSON.parse. Target >= 0.85. Two more HTTP rows show where the cost is: the
  *      cache on bare Fastify (the resilience layer alone), and the same read as a Nest controller
@@ -26,8 +27,9 @@ import { FastifyAdapter, RouteSchema, type NestFastifyApplication } from '@nestj
 import type { UserReadResult } from '@rrl/contracts';
 import type { FastifyReply } from 'fastify';
 import { benchLoopTest } from './loadtest';
+import { metricsOverhead } from './metrics-overhead';
 import { PEERS } from './peers';
-import { compareMany, measure } from './support';
+import { compareMany, measure, median } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
@@ -54,6 +56,8 @@ interface Row {
   baseline: number;
   measured: number;
   ratio: { median: number; min: number; max: number };
+  /** In-process rows: this process's CPU per read, µs, baseline and measured. */
+  cpuMicros?: { baseline: number; measured: number };
   target?: number;
 }
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -136,10 +140,12 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   console.log(`bench: ${USERS} users cached, concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds of ${ROUND_MS} ms`);
   const rate = (read: (id: number) => Promise<unknown>) => async () =>
     (await measure(CONCURRENCY, ROUND_MS, () => read(randomId()))).opsPerSec;
+  const rawRead = async (id: number) => JSON.parse((await raw.get(`${prefix}${id}`))!) as unknown;
   const inProcess = await compareMany<string>(ROUNDS, {
-    raw: rate(async (id) => JSON.parse((await raw.get(`${prefix}${id}`))!) as unknown),
+    raw: rate(rawRead),
     ...Object.fromEntries(variants.map((v) => [v.key, rate(v.read)])),
   });
+  const cpu = await cpuPerRead({ raw: rawRead, ...Object.fromEntries(variants.map((v) => [v.key, v.read])) }, randomId);
 
   // Over HTTP, four servers in this process answer the same cache hit; the last two show where the
   // cost is: the resilience layer alone (UserCacheService on bare Fastify), and the same read as a
@@ -169,6 +175,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       baseline: inProcess.medians.raw,
       measured: inProcess.medians[v.key],
       ratio: inProcess.ratio(v.key, 'raw'),
+      cpuMicros: { baseline: cpu.raw, measured: cpu[v.key] },
       target: v.target,
     })),
     {
@@ -193,12 +200,13 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   ];
   rows.push(await benchLoopTest({ app, raw, prefix, users: USERS, concurrency: CONCURRENCY }));
   console.log('\nratio = median over rounds of measured/baseline in the same round; spread = lowest–highest round\n');
-  console.log('| benchmark | baseline ops/s | measured ops/s | ratio | spread | target |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('| benchmark | baseline ops/s | measured ops/s | ratio | spread | CPU µs per read (baseline) | target |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const target = r.target === undefined ? '' : `>= ${r.target} ${r.ratio.median >= r.target ? 'met' : 'MISSED'}`;
+    const cpuCell = r.cpuMicros ? `${r.cpuMicros.measured.toFixed(1)} (${r.cpuMicros.baseline.toFixed(1)})` : '';
     console.log(
-      `| ${r.bench} | ${r.baseline.toFixed(0)} | ${r.measured.toFixed(0)} | ${r.ratio.median.toFixed(2)} | ${spread(r.ratio)} | ${target} |`,
+      `| ${r.bench} | ${r.baseline.toFixed(0)} | ${r.measured.toFixed(0)} | ${r.ratio.median.toFixed(2)} | ${spread(r.ratio)} | ${cpuCell} | ${target} |`,
     );
   }
   console.log('\npeers (same Redis, same database, same TTL, same warm-up; each in its own keys):');
@@ -218,10 +226,38 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   fs.writeFileSync(path.join(__dirname, 'results', 'read-path.json'), JSON.stringify(result, null, 2));
 
   await Promise.all(peers.map(({ path: peer }) => peer.close()));
+  await metricsOverhead({
+    app,
+    cache,
+    randomId,
+    httpRps: () => autocannonRps(`${labOrigin}/api/users/`),
+    rounds: ROUNDS,
+    roundMs: ROUND_MS,
+    concurrency: CONCURRENCY,
+  });
+
   raw.disconnect();
   await controllerApp.close();
   await bare.close();
   await app.close();
+}
+
+/**
+ * This process's CPU per read for each variant (median of 3 short runs each, µs). Throughput on a
+ * shared machine measures how much of the CPU the bench was given as much as the code; CPU time per
+ * read measures what a read costs, whatever else runs.
+ */
+async function cpuPerRead(
+  reads: Record<string, (id: number) => Promise<unknown>>,
+  randomId: () => number,
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [key, read] of Object.entries(reads)) {
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) runs.push((await measure(CONCURRENCY, ROUND_MS / 2, () => read(randomId()))).cpuMicrosPerOp);
+    out[key] = median(runs);
+  }
+  return out;
 }
 
 /**

@@ -6,6 +6,8 @@ export interface Rate {
   opsPerSec: number;
   p50: number;
   p99: number;
+  /** This process's CPU (user + system) per op, µs: unlike throughput, barely moved by other work on the machine. */
+  cpuMicrosPerOp: number;
 }
 
 /** `concurrency` closed-loop workers calling `op` for `ms` milliseconds. */
@@ -14,6 +16,7 @@ export async function measure(concurrency: number, ms: number, op: (i: number) =
   const end = performance.now() + ms;
   let n = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
@@ -24,12 +27,14 @@ export async function measure(concurrency: number, ms: number, op: (i: number) =
     }),
   );
   const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   latencies.sort((a, b) => a - b);
   return {
     ops: latencies.length,
     opsPerSec: (latencies.length / elapsed) * 1000,
     p50: percentile(latencies, 50) ?? 0,
     p99: percentile(latencies, 99) ?? 0,
+    cpuMicrosPerOp: (cpu.user + cpu.system) / Math.max(1, latencies.length),
   };
 }
 
@@ -64,4 +69,10 @@ export async function compareMany<K extends string>(rounds: number, variants: Re
       return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
     },
   };
+}
+
+/** A candidate against a baseline (compareMany with two variants). */
+export async function compare(rounds: number, baseline: () => Promise<number>, candidate: () => Promise<number>) {
+  const c = await compareMany(rounds, { baseline, candidate });
+  return { ...c.medians, ...c.ratio('candidate', 'baseline') };
 }

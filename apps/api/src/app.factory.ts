@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +15,7 @@ import { createJsonBodyParser } from './http/json-body.parser';
 import { UserReadResultDto } from './http/user-read.dto';
 import { documentUserReadRoute, registerUserReadRoute } from './http/user-read.route';
 import { createValidationPipe } from './http/validation.pipe';
+import type { LiveOptions } from './live/live.options';
 
 /** Built dashboard (apps/dashboard/dist), served at / when present. */
 const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
@@ -22,7 +24,7 @@ const DASHBOARD_DIST = path.resolve(__dirname, '../../dashboard/dist');
 const MAX_PARAM_LENGTH = 100;
 
 /** Builds the configured application without listening; main.ts and the e2e tests share it. */
-export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplication> {
+export async function createApp(runtime: LabRuntime, options: { live?: Partial<LiveOptions> } = {}): Promise<NestFastifyApplication> {
   const { config } = runtime;
   // skipMiddie: the app has no Connect-style middleware (request lines come from the exception
   // filter, see logger.ts), and middie's onRequest hook would run on every request for nothing.
@@ -39,7 +41,7 @@ export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplica
     // does not enable.)
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => filter.respond(error, request, reply),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options.live), adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, createJsonBodyParser(fastify));
@@ -49,6 +51,8 @@ export async function createApp(runtime: LabRuntime): Promise<NestFastifyApplica
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(filter);
   app.enableShutdownHooks();
+  // The gateway reads frames itself (live/client-message.parser.ts answers bad ones): the adapter's parser skips them.
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   registerUserReadRoute(app, filter);
 
   const doc = new DocumentBuilder()

@@ -4,7 +4,7 @@ import { ChaosModule } from '@rrl/chaos/nest';
 import { AppConfigModule } from '@rrl/config';
 import { HealthModule } from '@rrl/health';
 import { HistoryModule, LoadTestRunStore } from '@rrl/history';
-import { LoadTestModule } from '@rrl/loadtest';
+import { LoadTestModule, LoadTestService } from '@rrl/loadtest';
 import { RedisModule } from '@rrl/redis';
 import { UsersModule } from '@rrl/users';
 import { LoggerModule } from 'nestjs-pino';
@@ -17,11 +17,16 @@ import type { LabRuntime } from './embedded/lab-runtime';
 import { LAB_RUNTIME, LabRuntimeShutdown } from './embedded/lab-runtime.provider';
 import { LabAppUnderTest } from './chaos/lab-app-under-test';
 import { loggerParams } from './logger';
+import { ApiLogTap } from './live/api-log-tap';
+import { LiveModule } from './live/live.module';
+import { LoadTestFeedModule } from './live/loadtest-feed';
+import type { LiveOptions } from './live/live.options';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** Composes the libraries; holds no logic of its own. */
 @Module({})
 export class AppModule {
-  static forRoot(runtime: LabRuntime): DynamicModule {
+  static forRoot(runtime: LabRuntime, live?: Partial<LiveOptions>): DynamicModule {
     const { config } = runtime;
     // One CacheModule object: ChaosModule imports it by reference (for LabAppUnderTest), so both see the same cache.
     const cache = CacheModule.forRoot();
@@ -32,17 +37,23 @@ export class AppModule {
       proxy: runtime.proxy,
     });
     const history = HistoryModule.forRoot({ chaosImports: [chaos], processes: runtime.targets });
+    const loadtest = LoadTestModule.forRoot({ imports: [cache, history], history: LoadTestRunStore });
+    const metrics = MetricsModule.forRoot([cache, chaos]);
+    const apiLogTap = new ApiLogTap();
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot({ config }),
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerParams(config, undefined, apiLogTap)),
         RedisModule.forRoot(),
         UsersModule.forRoot(),
         cache,
         chaos,
         history,
-        LoadTestModule.forRoot({ imports: [cache, history], history: LoadTestRunStore }),
+        loadtest,
+        metrics,
+        LiveModule.forRoot({ imports: [cache, chaos, metrics], apiLogTap, limits: live }),
+        LoadTestFeedModule.forRoot(loadtest, LoadTestService),
         HealthModule.forRoot({ gracefulShutdownMs: config.shutdownGraceMs }),
       ],
       controllers: [UsersController, CacheController, RedisController, ChaosController, LoadTestsController],

@@ -1,6 +1,7 @@
 import type { AppConfig } from '@rrl/config';
 import type { Params } from 'nestjs-pino';
 import pinoPretty from 'pino-pretty';
+import type { ApiLogTap } from './live/api-log-tap';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -22,8 +23,13 @@ export function resolveLogFormat(format: AppConfig['logging']['format'], stdoutI
  * come from ApiExceptionFilter instead: 4xx at warn, 5xx at error; successful requests are not
  * logged, and every Redis, breaker and database state change is logged by its owner.
  */
-export function loggerParams(config: AppConfig, stdoutIsTty = process.stdout.isTTY === true): Params {
-  const options = { level: config.logging.level, redact: ['req.headers.authorization', 'req.headers.cookie'] };
+export function loggerParams(config: AppConfig, stdoutIsTty = process.stdout.isTTY === true, tap?: ApiLogTap): Params {
+  const options = {
+    level: config.logging.level,
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    // The live feed's `api` log target (apps/api/src/live): every line as pino writes it.
+    ...(tap ? { hooks: { streamWrite: tap.streamWrite } } : {}),
+  };
   const format = resolveLogFormat(config.logging.format, stdoutIsTty);
   return {
     pinoHttp:

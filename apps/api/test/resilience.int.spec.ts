@@ -1,3 +1,4 @@
+import { PendingInvalidationsService, type InvalidationBookkeeping } from '@rrl/cache';
 import type { ApiErrorBody, CacheStats, RedisStatus, UserDto } from '@rrl/contracts';
 import { createTestDatabase, MariaDbProcess, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { Redis } from 'ioredis';
@@ -54,42 +55,81 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     await sleep(300);
     redis.pause();
     await waitFor('breaker open', async () => (await lab.get<CacheStats>('/api/cache/stats')).body.breaker.state === 'open', 10_000);
+    const opened = (await lab.get<CacheStats>('/api/cache/stats')).body;
     await sleep(2000);
     redis.unpause();
     await servedFromRedisAgain();
     const outcomes = await run.stop();
     expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
-    // Once the breaker is open, reads skip Redis: their latency is the database's, not a timeout's.
+    // Once the breaker is open, reads skip Redis (counted as breaker rejections): their latency is the
+    // database's, not a timeout's. The median is held under one command timeout, the cost of a read that
+    // did wait on Redis; 200 ms failed at a load average of 24 on this shared 2-core machine.
     const whileOpen = outcomes.filter((o) => o.source === 'mysql').map((o) => o.ms);
     expect(whileOpen.length).toBeGreaterThan(20);
-    expect(percentile(whileOpen, 50)).toBeLessThan(200);
+    const rejected = (await lab.get<CacheStats>('/api/cache/stats')).body.breakerRejections - opened.breakerRejections;
+    expect(rejected).toBeGreaterThan(20);
+    expect(percentile(whileOpen, 50)).toBeLessThan(lab.config.redis.connection.commandTimeout);
     // No read waits longer than the command timeout plus a database round trip (generous for a shared 2-core box).
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(lab.config.redis.connection.commandTimeout + 1500);
     const stats = await lab.get<CacheStats>('/api/cache/stats');
     expect(stats.body.breaker.transitions.map((t) => t.to)).toEqual(expect.arrayContaining(['open', 'closed']));
   }, 60_000);
 
-  it('a write while Redis is unreachable is never read back stale once Redis returns', async () => {
+  /** Renames a cached user while Redis is paused (`openFirst`: once reads opened the breaker); every read after SIGCONT until Redis serves it. */
+  async function renameWhilePaused(id: number, name: string, openFirst: boolean, bookkeeping: InvalidationBookkeeping) {
     await servedFromRedisAgain();
-    const id = ids[1];
     await read(lab, id); // cached with the old name
     expect((await read(lab, id)).source).toBe('redis');
-    redis.pause(); // Redis keeps the old value in memory
-    const patched = await lab.send<UserDto>('PATCH', `/api/users/${id}`, { name: 'Renamed while Redis was down' });
-    expect(patched.status).toBe(200);
-    redis.unpause();
-    // Every read from now on, the very first included, must show the new name.
-    const seen: ReadOutcome[] = [];
-    await waitFor(
-      'redis serving the key again',
-      async () => {
-        const o = await read(lab, id);
-        seen.push(o);
-        return o.source === 'redis';
-      },
-      20_000,
-    );
-    expect(seen.every((o) => o.status === 200 && o.name === 'Renamed while Redis was down')).toBe(true);
+    const gate = lab.app.get(PendingInvalidationsService);
+    gate.bookkeeping = bookkeeping;
+    try {
+      redis.pause(); // Redis keeps the old value in memory
+      try {
+        if (openFirst) {
+          const open = async () => (await read(lab, id)) && (await lab.get<CacheStats>('/api/cache/stats')).body.breaker.state === 'open';
+          await waitFor('breaker open', open, 15_000);
+        }
+        const patched = await lab.send<UserDto>('PATCH', `/api/users/${id}`, { name });
+        expect(patched.status).toBe(200);
+      } finally {
+        redis.unpause();
+      }
+      // Every read from now on, the very first included.
+      const seen: ReadOutcome[] = [];
+      await waitFor(
+        'redis serving the key again',
+        async () => {
+          const o = await read(lab, id);
+          seen.push(o);
+          return o.source === 'redis';
+        },
+        20_000,
+      );
+      return seen;
+    } finally {
+      gate.bookkeeping = 'durable';
+    }
+  }
+
+  // A write that timed out is still in the paused Redis' socket and lands on SIGCONT, with or without the
+  // pending-invalidation bookkeeping ("off" row); the write that never reached Redis (breaker open) needs it.
+  it.each([
+    ['the write timed out', 2, false, 'durable'],
+    ['the write timed out; Redis runs it on SIGCONT, so even with the bookkeeping off', 3, false, 'off'],
+    ['the breaker was open, so the write never reached Redis', 4, true, 'durable'],
+  ] as const)(
+    'a write while Redis is paused (%s) is never read back stale once Redis returns',
+    async (label, index, openFirst, bookkeeping) => {
+      const name = `Renamed while paused (${bookkeeping}, ${openFirst ? 'open' : 'timed out'})`;
+      const seen = await renameWhilePaused(ids[index], name, openFirst, bookkeeping);
+      expect(seen.every((o) => o.status === 200 && o.name === name)).toBe(true);
+    },
+    60_000,
+  );
+
+  it('a write while the breaker was open, bookkeeping off: the old name is read back once Redis returns (the stale read the marks prevent)', async () => {
+    const seen = await renameWhilePaused(ids[5], 'Renamed, never invalidated', true, 'off');
+    expect(seen.at(-1)).toMatchObject({ status: 200, source: 'redis', name: 'Reader 5' });
   }, 60_000);
 
   it('a wrong Redis password is reported as auth-failed, reads still succeed, and it recovers once the credentials match', async () => {
@@ -121,7 +161,7 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
 });
 
 describe('when both stores are down', () => {
-  it('answers 503 with a clear code, serves nothing stale, never crashes, and recovers', async () => {
+  it('answers 503 with a clear code, serves nothing stale, never crashes, and recovers: MySQL first, then Redis', async () => {
     const redis = await RedisServerProcess.start();
     const maria = await MariaDbProcess.start();
     const lab = await startLab({
@@ -136,8 +176,9 @@ describe('when both stores are down', () => {
       await read(lab, u.id);
       expect((await read(lab, u.id)).source).toBe('redis');
       await redis.kill();
-      // Redis down, MySQL up: still served.
+      // Redis down, MySQL up: still served, and written.
       await waitFor('served from mysql', async () => (await read(lab, u.id)).source === 'mysql');
+      expect((await lab.send<UserDto>('PATCH', `/api/users/${u.id}`, { name: 'Both Renamed' })).status).toBe(200);
       await maria.kill();
       const res = await lab.get<ApiErrorBody>(`/api/users/${u.id}`);
       expect(res.status).toBe(503);
@@ -145,7 +186,23 @@ describe('when both stores are down', () => {
       expect((await lab.get<ApiErrorBody>('/health/ready')).status).toBe(503);
       expect((await lab.get('/health')).status).toBe(200);
       await maria.start();
-      await waitFor('served again once MySQL is back', async () => (await read(lab, u.id)).status === 200, 30_000);
+      const seen: ReadOutcome[] = [];
+      const until = async (what: string, done: (o: ReadOutcome) => boolean) =>
+        waitFor(
+          what,
+          async () => {
+            const o = await read(lab, u.id);
+            seen.push(o);
+            return done(o);
+          },
+          30_000,
+        );
+      await until('served again once MySQL is back', (o) => o.status === 200);
+      await redis.start();
+      await until('served from Redis again once it is back', (o) => o.source === 'redis');
+      // Nothing stale: every read that succeeded shows the write made while Redis was down.
+      expect(seen.filter((o) => o.status === 200).every((o) => o.name === 'Both Renamed')).toBe(true);
+      expect(seen.filter((o) => o.status !== 200).every((o) => o.status === 503)).toBe(true);
     } finally {
       await lab.close();
       await redis.stop();

@@ -75,6 +75,7 @@ export class CacheWarmer {
   async warmAtBoot(database: DatabaseConnectionService, redis: RedisConnectionService): Promise<void> {
     try {
       await database.whenConnected(BOOT_DATABASE_WAIT_MS);
+      // Not events.once(): it listens for 'error' too, and the connection emits errors only to listeners.
       if (!redis.isReady()) await new Promise<void>((resolve) => redis.events.once('ready', resolve));
       const result = await this.warm();
       this.logger.log(`Warmed ${result.warmed} users in ${result.durationMs} ms (${result.batches} batches)`);

@@ -1,4 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
+import { deepMerge } from '@rrl/common';
 import { AppConfigModule, loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 import { RedisConnectionService, RedisModule } from '@rrl/redis';
 import { waitFor } from '@rrl/testing';
@@ -27,7 +28,7 @@ export interface HarnessOptions {
 export async function startCacheHarness({ redisPort, mysql, overrides = {} }: HarnessOptions): Promise<CacheHarness> {
   const config = loadConfig({
     env: {},
-    overrides: merge(
+    overrides: deepMerge(
       {
         redis: {
           host: '127.0.0.1',
@@ -52,14 +53,19 @@ export async function startCacheHarness({ redisPort, mysql, overrides = {} }: Ha
   return { app, config, cache: app.get(UserCacheService), users: app.get(UsersRepository), redis, close: () => app.close() };
 }
 
-type Tree = Record<string, unknown>;
-const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Deep merge, so an override of one nested key keeps the harness's own Redis port and timings. */
-function merge(base: Tree, over: Tree): Tree {
-  const out: Tree = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isTree(v) && isTree(out[k]) ? merge(out[k], v) : v;
-  return out;
+/** Every name `h` reads for user `id` until Redis serves it again (the first read after an outage included). */
+export async function namesUntilRedisServes(h: CacheHarness, id: number): Promise<string[]> {
+  const names: string[] = [];
+  await waitFor(
+    'served from Redis again',
+    async () => {
+      const r = await h.cache.get(id);
+      names.push(r.user.name);
+      return r.source === 'redis';
+    },
+    20_000,
+  );
+  return names;
 }
 
 /** The rejection of `p`, failing the test when it resolves. */

@@ -150,6 +150,20 @@ describe('PendingInvalidationsService (the no-stale-read gate)', () => {
     expect(redisCache.invalidate).toHaveBeenCalledTimes(2);
   });
 
+  it('holds one mark per key however many writes miss Redis, and none once they are flushed (a long outage costs no memory per write)', async () => {
+    const { gate, state, redis } = setup();
+    await settle();
+    // A writer at 20 writes/s for 100 s, over 200 users (their key and their email mapping).
+    for (let i = 0; i < 2_000; i++) await gate.writeMissed([`user:${i % 200}`, `user:email:u${i % 200}@example.test`], 'circuit open');
+    expect(gate.size).toBe(400);
+    expect(state.rows).toHaveLength(400);
+    state.redisReady = true;
+    redis.events.emit('ready');
+    await settle();
+    expect(gate.size).toBe(0);
+    expect(state.rows).toEqual([]);
+  });
+
   it('the test-only switch: "memory" keeps the marks out of the log, "off" keeps none', async () => {
     const { gate, state, log } = setup();
     await settle();

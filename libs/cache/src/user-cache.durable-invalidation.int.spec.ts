@@ -1,6 +1,7 @@
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { InvalidationLog } from '@rrl/users';
-import { startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { namesUntilRedisServes, startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { PendingInvalidationsService, type InvalidationBookkeeping } from './pending-invalidations.service';
 
 /**
  * The no-stale-read guarantee across processes: a write made while Redis was unreachable is
@@ -24,23 +25,19 @@ describe('pending invalidations outlive the process that made them', () => {
   };
   const servedFromRedis = (h: CacheHarness, id: number) =>
     waitFor(`user ${id} served from Redis`, async () => (await h.cache.get(id)).source === 'redis', 20_000);
-  /** Every name read until Redis serves the user again. */
-  async function namesUntilRedisServes(h: CacheHarness, id: number): Promise<string[]> {
-    const names: string[] = [];
-    await waitFor(
-      'served from Redis again',
-      async () => {
-        const r = await h.cache.get(id);
-        names.push(r.user.name);
-        return r.source === 'redis';
-      },
-      20_000,
-    );
-    return names;
-  }
 
-  /** Caches a user, then renames it through `writer` while Redis is paused and closes `writer` before Redis resumes. */
-  async function renameDuringOutageThenDie(writer: CacheHarness, name: string, others: CacheHarness[] = []) {
+  /**
+   * Caches a user, then renames it through `writer` while Redis is paused and closes `writer` before Redis
+   * resumes. `bookkeeping: 'memory'` keeps the writer's marks out of the database (the bookkeeping before
+   * InvalidationLog), to show the stale read the log prevents.
+   */
+  async function renameDuringOutageThenDie(
+    writer: CacheHarness,
+    name: string,
+    others: CacheHarness[] = [],
+    bookkeeping: InvalidationBookkeeping = 'durable',
+  ) {
+    writer.app.get(PendingInvalidationsService).bookkeeping = bookkeeping;
     const u = await writer.cache.create({ name: `${name} Before`, email: `${name.toLowerCase()}@example.test` });
     await servedFromRedis(writer, u.id);
     for (const o of others) await servedFromRedis(o, u.id);
@@ -50,8 +47,10 @@ describe('pending invalidations outlive the process that made them', () => {
       // that timed out could still land: a paused Redis runs what sits in its socket on SIGCONT.)
       await waitFor('breaker open', async () => (await writer.cache.get(u.id)) && writer.cache.breaker.state === 'open', 15_000);
       await writer.cache.update(u.id, { name: `${name} After` });
-      const marks = await writer.app.get(InvalidationLog).list();
-      expect(marks.map(([key]) => key)).toContain(`${writer.config.redis.caching.keyPrefix}${u.id}`);
+      expect(writer.cache.stats().pendingInvalidations).toBe(2); // in this process: the user's key and its email mapping
+      const logged = (await writer.app.get(InvalidationLog).list()).map(([key]) => key);
+      if (bookkeeping === 'durable') expect(logged).toContain(`${writer.config.redis.caching.keyPrefix}${u.id}`);
+      else expect(logged).toEqual([]);
       // Every other instance has noticed the hang, so it reconnects (and sees "ready") after SIGCONT.
       for (const o of others) await waitFor('other instance notices the pause', () => !o.redis.isReady(), 10_000);
       await close(writer); // dies before it could invalidate anything itself
@@ -93,6 +92,22 @@ describe('pending invalidations outlive the process that made them', () => {
     await waitFor('log emptied', async () => (await other.app.get(InvalidationLog).count()) === 0, 10_000);
     await close(other);
   }, 90_000);
+
+  it.each([
+    ['a restarted process', 'RestartMemory', false],
+    ['another instance alive through the outage', 'OtherMemory', true],
+  ] as const)(
+    'with the marks in memory only, %s serves the old value: the stale read the database log prevents',
+    async (_, name, aliveThrough) => {
+      const other = aliveThrough ? await start() : null;
+      const u = await renameDuringOutageThenDie(await start(), name, other ? [other] : [], 'memory');
+      const reader = other ?? (await start());
+      const names = await namesUntilRedisServes(reader, u.id);
+      expect(names.at(-1)).toBe(`${name} Before`);
+      await close(reader);
+    },
+    90_000,
+  );
 
   it('a mark made again after a flush began survives that flush, in memory and in the database', async () => {
     const h = await start();

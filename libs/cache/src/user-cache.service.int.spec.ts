@@ -106,7 +106,7 @@ describe.each(['sqlite', 'mysql'] as const)('UserCacheService over a real redis-
     expect(await h.cache.get(upcoming)).toMatchObject({ source: 'redis', user: { name: 'Newcomer' } });
   });
 
-  it('emits one read outcome per read', async () => {
+  it('emits one read outcome per read, saying what the cache did', async () => {
     const seen: ReadOutcome[] = [];
     const listener = (o: ReadOutcome) => seen.push(o);
     h.cache.events.on('read', listener);
@@ -114,11 +114,17 @@ describe.each(['sqlite', 'mysql'] as const)('UserCacheService over a real redis-
     await h.cache.get(u.id);
     await h.cache.get(u.id);
     await rejectionOf(h.cache.get(9_999_999));
+    await rejectionOf(h.cache.get(9_999_999));
+    await h.cache.getByEmail('observed@example.test');
+    await h.cache.getByEmail('observed@example.test');
     h.cache.events.off('read', listener);
-    expect(seen.map((o) => [o.source, o.ok])).toEqual([
-      ['mysql', true],
-      ['redis', true],
-      ['mysql', true],
+    expect(seen.map((o) => [o.source, o.ok, o.cache])).toEqual([
+      ['mysql', true, 'miss'],
+      ['redis', true, 'hit'],
+      ['mysql', true, 'miss'], // unknown id: the database says so, and Redis remembers it
+      ['redis', true, 'negative-hit'],
+      ['mysql', true, 'miss'], // no email mapping yet
+      ['redis', true, 'hit'],
     ]);
   });
 

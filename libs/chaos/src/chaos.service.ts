@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import type { ChaosRun, ChaosTargetsResponse, LogLine, ScenarioInfo } from '@rrl/contracts';
-import type { ChaosDriver } from './drivers';
+import type { ChaosDriver, LogFollower } from './drivers';
 import type { FaultProxy } from './proxy';
 import { ChaosTargets, ScenarioRunner, type AppUnderTest } from './scenarios';
 import { InjectAppUnderTest, InjectChaosProxy, InjectDockerChaosDriver, InjectProcessChaosDriver } from './chaos.tokens';
@@ -43,6 +43,11 @@ export class ChaosService implements BeforeApplicationShutdown {
 
   logs(targetId: string, tail: number): Promise<LogLine[]> {
     return this.targetsOfDrivers.logs(targetId, tail);
+  }
+
+  /** Follows a target's output live (the WebSocket log feed); 404 for an unknown target. */
+  followLogs(targetId: string, onLine: (l: LogLine) => void, onError: (e: Error) => void): Promise<LogFollower> {
+    return this.targetsOfDrivers.followLogs(targetId, onLine, onError);
   }
 
   scenarios(): ScenarioInfo[] {

@@ -23,7 +23,7 @@ export interface WindowRates {
   windowSeconds: number;
   readsPerSecond: number;
   readsPerSecondBySource: Record<MetricReadSource, number>;
-  /** hits / (hits + misses) over the window, null without reads. */
+  /** (hits + negative hits) / (hits + negative hits + misses) over the window (fallbacks excluded), null without lookups. */
   hitRate: number | null;
   /** Reads served by the database because Redis failed or the breaker was open / all reads. */
   fallbackRate: number | null;
@@ -63,6 +63,7 @@ export interface MetricsSnapshot {
     chaosRuns: number;
   };
   rates: { last10s: WindowRates; last60s: WindowRates };
+  /** Read latency per source over the last 60 s. */
   latency: Record<MetricReadSource, LatencySummary>;
   redis: { state: RedisConnectionState; endpoint: string; attempt: number; since: string | null };
   breaker: { state: BreakerState; since: string | null };

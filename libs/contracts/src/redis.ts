@@ -27,6 +27,8 @@ export interface RedisStateTransition {
   errorKind?: RedisErrorKind;
   /** Error message with any credential removed. */
   message?: string;
+  /** Backoff before the reconnect attempt this transition scheduled, ms. */
+  delayMs?: number;
 }
 
 export interface RedisConnectionStats {

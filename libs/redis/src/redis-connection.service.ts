@@ -269,7 +269,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     const cause = this.pendingError ?? { kind: 'closed', message: 'connection closed' };
     this.pendingError = null;
     this.clientAttempts += 1;
-    this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message });
+    this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message, delayMs });
     this.events.emit('retry', { attempt: this.machine.attempt, delayMs, errorKind: cause.kind });
   }
 

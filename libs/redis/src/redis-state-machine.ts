@@ -7,6 +7,8 @@ export const HISTORY_CAPACITY = 200;
 export interface TransitionCause {
   errorKind?: RedisErrorKind;
   message?: string;
+  /** Backoff before the scheduled attempt, when the client told it. */
+  delayMs?: number;
 }
 
 type LastError = NonNullable<RedisStatus['lastError']>;
@@ -55,7 +57,7 @@ export class RedisStateMachine {
   }
 
   /** The client scheduled reconnect attempt n+1 after a failure of the given kind. */
-  retryScheduled(cause: Required<TransitionCause>): void {
+  retryScheduled(cause: Required<Omit<TransitionCause, 'delayMs'>> & Pick<TransitionCause, 'delayMs'>): void {
     if (this._state === 'stopped') return;
     this.startOutage();
     this._attempt += 1;

@@ -64,6 +64,9 @@ export async function startRedisChaosLab(opts: {
   tag: string;
   password?: string;
   overrides?: LabOptions['overrides'];
+  /** More local processes offered to the chaos process driver. */
+  extraTargets?: LabOptions['targets'];
+  live?: LabOptions['live'];
 }): Promise<RedisChaosLab> {
   const redis = await RedisServerProcess.start({ password: opts.password });
   const db = await createTestDatabase();
@@ -71,8 +74,9 @@ export async function startRedisChaosLab(opts: {
   const lab = await startLab({
     redis: { port: redis.port, password: opts.password },
     mysql: db,
-    targets: [{ process: redis, kind: 'redis' }],
+    targets: [{ process: redis, kind: 'redis' }, ...(opts.extraTargets ?? [])],
     overrides: { ...rest, chaos: { token: CHAOS_TOKEN, ...chaos } },
+    live: opts.live,
   });
   await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
   const ids = await createUsers(lab, opts.users, opts.tag);

@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 import { waitFor } from '@rrl/testing';
 import { createApp } from '../../src/app.factory';
 import { prepareLabRuntime, type LocalTarget } from '../../src/embedded/lab-runtime';
+import type { LiveOptions } from '../../src/live/live.options';
 
 export interface LabOptions {
   redis?: { host?: string; port: number; password?: string; username?: string };
@@ -11,6 +12,8 @@ export interface LabOptions {
   overrides?: DeepPartial<AppConfig>;
   /** Local processes (the test's redis-server / mariadbd) offered to the chaos process driver. */
   targets?: LocalTarget[];
+  /** Limits of the WebSocket feed (defaults: live/live.options.ts). */
+  live?: Partial<LiveOptions>;
   /** Wait until /health/ready is 200 (the database connected and migrated) before returning. Default true. */
   waitForDatabase?: boolean;
 }
@@ -51,7 +54,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     } as DeepPartial<AppConfig>,
   });
   const runtime = await prepareLabRuntime(config, opts.targets ?? []);
-  const app = await createApp(runtime);
+  const app = await createApp(runtime, { live: opts.live });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = await app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');

@@ -8,7 +8,7 @@ import {
   errorMessage,
 } from '@rrl/contracts';
 import { withTimeout } from '@rrl/common';
-import type { ChaosDriver } from '../drivers';
+import type { ChaosDriver, LogFollower } from '../drivers';
 import type { ResolvedTarget } from './scenario';
 
 /** How long GET /targets waits on a driver (a remote Docker engine that does not answer). */
@@ -63,6 +63,12 @@ export class ChaosTargets {
   async logs(id: string, tail: number): Promise<LogLine[]> {
     const { driver, localId } = await this.resolve(id);
     return driver.logs(localId, tail);
+  }
+
+  /** New lines of a target as they are written (404 for an unknown id); close() the follower to stop. */
+  async followLogs(id: string, onLine: (l: LogLine) => void, onError: (e: Error) => void): Promise<LogFollower> {
+    const { driver, localId } = await this.resolve(id);
+    return driver.followLogs(localId, onLine, onError);
   }
 
   private qualify(t: ChaosTarget): ChaosTarget {

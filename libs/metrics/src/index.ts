@@ -1,0 +1,5 @@
+export * from './latency-histogram';
+export * from './outage-tracker';
+export * from './sliding-window';
+export * from './metrics-recorder';
+export * from './prometheus-exporter';
