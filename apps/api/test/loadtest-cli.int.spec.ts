@@ -94,7 +94,7 @@ describe('loop-test CLI and run history across API restarts (built API, real red
   it('keeps going through an API restart: the failed requests are counted by kind and the gap is reported', async () => {
     const lines: string[] = [];
     const cli = runCli(
-      ['--url', api.url, '--iterations', '100000', '--concurrency', '16', '--read-ratio', '0.9', '--keys', String(USERS)].concat([
+      ['--url', api.url, '--iterations', '30000', '--concurrency', '16', '--read-ratio', '0.9', '--keys', String(USERS)].concat([
         '--max-failure-rate',
         '0.5',
         '--json',
@@ -107,7 +107,7 @@ describe('loop-test CLI and run history across API restarts (built API, real red
     const result = await cli;
     expect(result.code).toBe(0);
     const summary = cliJson(result.stdout);
-    expect(summary.done).toBe(100_000);
+    expect(summary.done).toBe(30_000);
     expect(summary.checks.failed).toBeGreaterThan(0);
     expect(Object.keys(summary.errorsByKind).length).toBeGreaterThan(0);
     expect(summary.gaps.length).toBeGreaterThanOrEqual(1);
@@ -116,7 +116,7 @@ describe('loop-test CLI and run history across API restarts (built API, real red
     expect(gap.failedRequests).toBeGreaterThan(0);
     // It kept reading after the API came back.
     expect(summary.checks.passed).toBeGreaterThan(summary.checks.failed);
-  }, 180_000);
+  }, 400_000); // 30 000 requests take minutes when other suites load the 2 cores
 
   it('loop-test history survives a crash of the API; the run it interrupted is marked interrupted', async () => {
     const started = await postJson<LoadTestRun>(api.url, '/api/loadtests', {
