@@ -26,6 +26,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, RouteSchema, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { UserReadResult } from '@rrl/contracts';
 import type { FastifyReply } from 'fastify';
+import { benchLoopTest } from './loadtest';
 import { metricsOverhead } from './metrics-overhead';
 import { PEERS } from './peers';
 import { compareMany, measure, median } from './support';
@@ -197,6 +198,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       ratio: ratio('nestController'),
     },
   ];
+  rows.push(await benchLoopTest({ app, raw, prefix, users: USERS, concurrency: CONCURRENCY }));
   console.log('\nratio = median over rounds of measured/baseline in the same round; spread = lowest–highest round\n');
   console.log('| benchmark | baseline ops/s | measured ops/s | ratio | spread | CPU µs per read (baseline) | target |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');

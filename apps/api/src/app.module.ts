@@ -3,10 +3,13 @@ import { CacheModule } from '@rrl/cache';
 import { ChaosModule } from '@rrl/chaos/nest';
 import { AppConfigModule } from '@rrl/config';
 import { HealthModule } from '@rrl/health';
+import { HistoryModule, LoadTestRunStore } from '@rrl/history';
+import { LoadTestModule, LoadTestService } from '@rrl/loadtest';
 import { RedisModule } from '@rrl/redis';
 import { FirstStartSeeder, UsersModule } from '@rrl/users';
 import { CacheController } from './http/cache.controller';
 import { ChaosController } from './http/chaos.controller';
+import { LoadTestsController } from './http/loadtests.controller';
 import { RedisController } from './http/redis.controller';
 import { UsersController } from './http/users.controller';
 import type { LabRuntime } from './embedded/lab-runtime';
@@ -15,6 +18,7 @@ import { LabAppUnderTest } from './chaos/lab-app-under-test';
 import { createPinoLogger } from './logger';
 import { ApiLogTap } from './live/api-log-tap';
 import { LiveModule } from './live/live.module';
+import { LoadTestFeedModule } from './live/loadtest-feed';
 import type { LiveOptions } from './live/live.options';
 import { MetricsModule } from './metrics/metrics.module';
 import { PinoLoggerService } from './pino-logger.service';
@@ -32,6 +36,8 @@ export class AppModule {
       processes: runtime.targets,
       proxy: runtime.proxy,
     });
+    const history = HistoryModule.forRoot({ chaosImports: [chaos], processes: runtime.targets });
+    const loadtest = LoadTestModule.forRoot({ imports: [cache, history], history: LoadTestRunStore });
     const metrics = MetricsModule.forRoot([cache, chaos]);
     const apiLogTap = new ApiLogTap();
     return {
@@ -42,11 +48,14 @@ export class AppModule {
         UsersModule.forRoot(),
         cache,
         chaos,
+        history,
+        loadtest,
         metrics,
         LiveModule.forRoot({ imports: [cache, chaos, metrics], apiLogTap, limits: live }),
+        LoadTestFeedModule.forRoot(loadtest, LoadTestService),
         HealthModule.forRoot({ gracefulShutdownMs: config.shutdownGraceMs }),
       ],
-      controllers: [UsersController, CacheController, RedisController, ChaosController],
+      controllers: [UsersController, CacheController, RedisController, ChaosController, LoadTestsController],
       providers: [
         { provide: LAB_RUNTIME, useValue: runtime },
         LabRuntimeShutdown,

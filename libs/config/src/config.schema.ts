@@ -153,6 +153,11 @@ export const configSchema = z.object({
     onFirstStart: bool.nullable(),
     users: int(1, 10_000_000),
   }),
+  /** Run history in the database (chaos run reports, loop-test results). */
+  history: z.object({
+    /** Runs of each kind kept; older ones are deleted as new ones end. */
+    keep: int(1, 100_000),
+  }),
   logging: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** auto: readable lines when stdout is a terminal, JSON lines otherwise (a pipe, a file, a log collector). */

@@ -36,6 +36,7 @@ export const ENV_MAP: Record<string, string> = {
   CHAOS_TOKEN: 'chaos.token',
   CHAOS_PROXY_ENABLED: 'chaos.proxy.enabled',
   DOCKER_HOST: 'chaos.docker.host',
+  HISTORY_KEEP: 'history.keep',
   LOG_LEVEL: 'logging.level',
   LOG_FORMAT: 'logging.format',
   // Removed; mapped only so that a leftover LOG_PRETTY fails the boot naming LOG_FORMAT instead of being ignored.

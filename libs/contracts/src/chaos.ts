@@ -128,8 +128,11 @@ export interface BothDownParams extends DurationParams {
 }
 export type ScenarioParams = DowntimeParams | DurationParams | LatencyParams | BothDownParams;
 
-/** running → completed | cancelled | failed | timed-out (the safety timeout restored the target). */
-export const CHAOS_RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'timed-out'] as const;
+/**
+ * running → completed | cancelled | failed | timed-out (the safety timeout restored the target);
+ * interrupted: the API stopped mid-run (the next boot marks it and restores its targets).
+ */
+export const CHAOS_RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'timed-out', 'interrupted'] as const;
 export type ChaosRunStatus = (typeof CHAOS_RUN_STATUSES)[number];
 
 /** Where a running scenario is: injecting the fault, holding it, undoing it, watching the app recover. */

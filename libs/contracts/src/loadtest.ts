@@ -47,10 +47,15 @@ export interface LoadTestProgress {
   outages: LoadTestOutage[];
 }
 
+/** seeding: inserting missing users (seed: true); warmup: uncounted iterations; measuring: counted ones. */
+export const LOADTEST_PHASES = ['seeding', 'warmup', 'measuring', 'done'] as const;
+export type LoadTestPhase = (typeof LOADTEST_PHASES)[number];
+
 export interface LoadTestRun {
   id: string;
   request: LoadTestRequest;
   status: LoadTestStatus;
+  phase: LoadTestPhase;
   /** ISO-8601. */
   startedAt: string;
   endedAt: string | null;

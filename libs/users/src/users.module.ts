@@ -22,7 +22,8 @@ export class UsersModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), manualInitialization: true }),
+          // autoLoadEntities: other libraries' TypeOrmModule.forFeature entities (libs/history) join this DataSource.
+          useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), manualInitialization: true, autoLoadEntities: true }),
         }),
         TypeOrmModule.forFeature([User, PendingInvalidation]),
       ],

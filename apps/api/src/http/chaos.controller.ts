@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ChaosService } from '@rrl/chaos/nest';
+import { ChaosRunArchive } from '@rrl/history';
 import { SCENARIO_NAMES, type ChaosRun, type ChaosTargetsResponse, type ScenarioInfo } from '@rrl/contracts';
 import { ApiErrorResponses } from './api-error.dto';
 import { ChaosAuthGuard } from './chaos-auth.guard';
@@ -12,7 +13,10 @@ import { ChaosRunDto, ChaosTargetsDto, LogsQueryDto, SCENARIO_BODY_SCHEMA, Scena
 @UseGuards(ChaosAuthGuard)
 @Controller('api/chaos')
 export class ChaosController {
-  constructor(private readonly chaos: ChaosService) {}
+  constructor(
+    private readonly chaos: ChaosService,
+    private readonly archive: ChaosRunArchive,
+  ) {}
 
   @Get('targets')
   @ApiOperation({ summary: 'Targets of both drivers (local processes, labelled Docker containers) and the fault proxy' })
@@ -50,18 +54,18 @@ export class ChaosController {
   }
 
   @Get('runs')
-  @ApiOperation({ summary: 'The run in progress, then the last 50 finished runs, newest first' })
+  @ApiOperation({ summary: 'The run in progress, then finished runs (kept in the database across restarts), newest first' })
   @ApiOkResponse({ type: [ChaosRunDto] })
-  runs(): ChaosRun[] {
-    return this.chaos.runs();
+  runs(): Promise<ChaosRun[]> {
+    return this.archive.list();
   }
 
   @Get('runs/:id')
   @ApiOperation({ summary: 'One run with its timeline and metrics (readable while it runs)' })
   @ApiOkResponse({ type: ChaosRunDto })
   @ApiErrorResponses(404)
-  run(@Param('id') id: string): ChaosRun {
-    return this.chaos.run(id);
+  run(@Param('id') id: string): Promise<ChaosRun> {
+    return this.archive.get(id);
   }
 
   @Post('runs/:id/cancel')

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { waitFor } from '@rrl/testing';
+
+const DIST = path.resolve(__dirname, '../../dist');
+
+/** The built API (`npm start` runs the same file) as a child process: SIGKILL it to simulate a crash. */
+export class ApiProcess {
+  private child: ChildProcess | null = null;
+  private output = '';
+
+  constructor(
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Recent output, for a failing test's message. */
+  get log(): string {
+    return this.output.slice(-4000);
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, [path.join(DIST, 'main.js')], {
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    await waitFor(
+      `API on ${this.port} ready`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${this.log}`);
+        return (await fetch(`${this.url}/health/ready`).catch(() => null))?.status === 200;
+      },
+      60_000,
+      100,
+    );
+  }
+
+  /** A crash: no shutdown hook runs. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+    this.child = null;
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built loop-test CLI; `onLine` sees each progress line as it is printed. */
+export function runCli(args: string[], onLine?: (line: string) => void): Promise<CliResult> {
+  const child = spawn(process.execPath, [path.join(DIST, 'loadtest-cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    for (const line of c.toString().split('\n')) if (line) onLine?.(line);
+  });
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
