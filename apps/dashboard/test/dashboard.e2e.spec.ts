@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { ChaosRun, ChaosTargetsResponse } from '@rrl/contracts';
+import type { ChaosRun, ChaosTargetsResponse, LoadTestRun } from '@rrl/contracts';
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ApiUnderTest, CHAOS_TOKEN } from './support/api-under-test';
@@ -20,6 +20,7 @@ describe('dashboard in Chromium', () => {
 
   const chaosApi = async <T>(path: string): Promise<T> =>
     (await (await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${CHAOS_TOKEN}` } })).json()) as T;
+  const apiJson = async <T>(path: string): Promise<T> => (await (await fetch(`${api.url}${path}`)).json()) as T;
   const text = async (testId: string) => (await page.getByTestId(testId).first().textContent())?.trim() ?? '';
   /** Polls the page (no reload) until `check` holds. */
   const until = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => waitFor(what, check, timeoutMs, 100);
@@ -143,6 +144,25 @@ describe('dashboard in Chromium', () => {
     await until('Redis log line', async () => /DB saved on disk/.test((await page.getByTestId('log-lines').textContent()) ?? ''), 20_000);
     await screenshot(page, 'logs-live-1280');
   }, 60_000);
+
+  it('starts a short loop test from the Loop test page and watches it reach 100 %', async () => {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Loop test' }).click();
+    await page.getByLabel('iterations', { exact: true }).fill('20000');
+    await page.getByLabel('concurrency', { exact: true }).fill('16');
+    await page.getByLabel('distinct keys', { exact: true }).fill('200');
+    await page.getByRole('button', { name: 'Start the loop test' }).click();
+    await until('progress shown', async () => (await page.getByTestId('loadtest-percent').count()) === 1);
+    await until('100 %', async () => (await text('loadtest-percent')) === '100 %', 60_000);
+    await page.getByRole('heading', { name: /Last loop test: completed/ }).waitFor();
+    // The feed's "ended" refetches the history: the run is there, complete, without a reload.
+    const newest = page.getByRole('region', { name: 'History' }).locator('tbody tr').first();
+    await until('the run in the history', async () => /completed/.test((await newest.textContent()) ?? ''));
+    expect(await newest.textContent()).toContain('20,000 / 20,000');
+    const [run] = await apiJson<LoadTestRun[]>('/api/loadtests');
+    expect(run).toMatchObject({ status: 'completed', request: { iterations: 20_000, concurrency: 16 }, progress: { done: 20_000 } });
+    await screenshot(page, 'loadtest-done-1280');
+    expect(await notReloaded()).toBe(true);
+  }, 90_000);
 
   it('recovers by itself after an API restart', async () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview' }).click();
