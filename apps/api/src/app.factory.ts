@@ -60,6 +60,15 @@ export async function createApp(runtime: LabRuntime, options: { live?: Partial<L
     documentUserReadRoute(SwaggerModule.createDocument(app, doc, { extraModels: [UserReadResultDto, ApiErrorDto] })),
   );
 
-  await serveDashboard(app);
+  // A server path that fell through to the SPA's wildcard: a parameter over the router's limit would
+  // have been FST_ERR_MAX_PARAM_LENGTH without the wildcard, so it gets the same 400; otherwise a 404.
+  await serveDashboard(app, (req, reply) =>
+    req.url
+      .split('?')[0]
+      .split('/')
+      .some((segment) => segment.length > MAX_PARAM_LENGTH)
+      ? filter.respond(Object.assign(new Error('parameter too long'), { code: 'FST_ERR_MAX_PARAM_LENGTH', statusCode: 414 }), req, reply)
+      : reply.callNotFound(),
+  );
   return app;
 }

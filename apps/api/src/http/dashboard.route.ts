@@ -18,12 +18,23 @@ export function isClientRoute(url: string): boolean {
 }
 
 /**
+ * What a server path that reached the fallback gets. The router falls back to the wildcard when no
+ * other route matched, also when a parameter was too long for the route it was meant for, so the
+ * caller decides (the router's own error, or the JSON 404).
+ */
+export type ServerPathFallback = (req: FastifyRequest, reply: FastifyReply) => unknown;
+
+/**
  * Serves the built dashboard: hashed assets with a long cache, index.html never cached, and a
  * history-API fallback (GET /users, /chaos/compare... answer index.html so a reload or a shared
  * link works). The fallback is a wildcard route, which find-my-way tries only after every static
  * and parametric route, so it costs the API's own routes nothing (no onRequest hook).
  */
-export async function serveDashboard(app: NestFastifyApplication, dist = DASHBOARD_DIST): Promise<boolean> {
+export async function serveDashboard(
+  app: NestFastifyApplication,
+  onServerPath: ServerPathFallback,
+  dist = DASHBOARD_DIST,
+): Promise<boolean> {
   if (!fs.existsSync(path.join(dist, 'index.html'))) return false;
   await app.register(fastifyStatic, {
     root: dist,
@@ -39,7 +50,7 @@ export async function serveDashboard(app: NestFastifyApplication, dist = DASHBOA
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/*', (req: FastifyRequest, reply: FastifyReply) =>
-    isClientRoute(req.url) ? reply.header('cache-control', 'no-cache').sendFile('index.html') : reply.callNotFound(),
+    isClientRoute(req.url) ? reply.header('cache-control', 'no-cache').sendFile('index.html') : onServerPath(req, reply),
   );
   return true;
 }
