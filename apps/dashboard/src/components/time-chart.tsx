@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { xRange } from './time-range';
 import 'uplot/dist/uPlot.min.css';
 import type { Interval, MetricHistory } from '../live/metric-history';
 
@@ -92,7 +93,11 @@ export function TimeChart({ title, summary, history, series, data, yLabel, heigh
       plugins: [faultsPlugin(history)],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max * 1.1, 1)] } },
+      scales: {
+        // At least the last minute: with one point (or none) uPlot's default range spans years.
+        x: { time: true, range: (_u, min, max) => xRange(min, max) },
+        y: { range: (_u, _min, max) => [0, Math.max(max * 1.1, 1)] },
+      },
       axes: [{ stroke: '#333' }, { stroke: '#333', label: yLabel, size: 60 }],
       series: [{ label: 'time' }, ...series.map((s) => ({ label: s.label, stroke: s.stroke, fill: s.fill, width: 2, value: s.value }))],
     };
