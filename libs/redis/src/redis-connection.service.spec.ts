@@ -229,6 +229,19 @@ describe('RedisConnectionService (fake client, fake timers)', () => {
     expect(errors).toEqual([{ kind: 'refused', message: 'connect ECONNREFUSED 127.0.0.1:6390' }]);
   });
 
+  it('counts a connection the server closed without an error (e.g. SIGKILL) as a closed error, once per loss', () => {
+    create();
+    service.start();
+    latest().ready();
+    const errors: unknown[] = [];
+    service.events.on('error', (e) => errors.push(e));
+    latest().drop();
+    expect(errors).toEqual([{ kind: 'closed', message: 'connection closed' }]);
+    latest().drop(refused());
+    expect(errors).toHaveLength(2);
+    expect(errors[1]).toMatchObject({ kind: 'refused' });
+  });
+
   it('stop() quits the client, clears every timer and refuses resets afterwards', async () => {
     create();
     service.start();

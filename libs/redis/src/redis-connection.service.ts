@@ -273,11 +273,19 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
   private onClientReconnecting(delayMs: number): void {
     this.markProgress();
     this.heartbeat.stop();
-    const cause = this.pendingError ?? { kind: 'closed', message: 'connection closed' };
+    // A server that closes the socket (SIGKILL, shutdown, a dropped connection) sends no error:
+    // the close itself is the error, counted as one so every lost connection shows up by kind.
+    const cause = this.pendingError ?? this.closedWithoutError();
     this.pendingError = null;
     this.clientAttempts += 1;
     this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message, delayMs });
     this.events.emit('retry', { attempt: this.machine.attempt, delayMs, errorKind: cause.kind });
+  }
+
+  private closedWithoutError(): { kind: RedisErrorKind; message: string } {
+    const cause = { kind: 'closed' as const, message: 'connection closed' };
+    if (this.events.listenerCount('error') > 0) this.events.emit('error', cause);
+    return cause;
   }
 
   /** ioredis gave up (no reconnect scheduled): rebuild after a backoff instead of staying dead. */
