@@ -17,6 +17,7 @@ import {
   type UserReadResult,
   type WarmRequest,
   type WarmResult,
+  type WriteOutcome,
 } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
 import { DatabaseConnectionService, userNotFound, UsersRepository } from '@rrl/users';
@@ -31,6 +32,7 @@ import { WriteTracker } from './write-tracker';
 export interface UserCacheEvents {
   read: [ReadOutcome];
   breaker: [BreakerTransition];
+  write: [WriteOutcome];
 }
 
 /** What a lookup found; a failed database read is returned, not thrown, so its event can say what the cache did. */
@@ -231,11 +233,14 @@ export class UserCacheService implements OnApplicationBootstrap {
   private async writeThrough(id: number, keys: string[], commands: (m: RedisTransaction) => void): Promise<void> {
     this.writes.record(id);
     this.flights.forget(id); // readers from now on must not join a query that may have read the old row
+    let redisUpdated = true;
     try {
       await this.redisCache.transaction(commands);
     } catch (e) {
+      redisUpdated = false;
       await this.invalidations.writeMissed(keys, errorMessage(e));
     }
+    this.events.emit('write', { redisUpdated });
   }
 
   // ---- bulk --------------------------------------------------------------------------------

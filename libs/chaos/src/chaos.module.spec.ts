@@ -13,7 +13,9 @@ import type { AppUnderTest } from './scenarios';
 @Injectable()
 class QuietApp implements AppUnderTest {
   readonly credentials = { username: null, password: null };
+  readonly sentinel = null;
   redisState = () => 'ready' as const;
+  redisNode = () => null;
   observe = () => () => undefined;
   read = async () => undefined;
   userIds = async () => [];

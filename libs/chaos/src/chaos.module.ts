@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rrl/config';
-import type { ChaosTargetKind } from '@rrl/contracts';
+import type { ChaosEndpoint, ChaosTargetKind } from '@rrl/contracts';
 import { ChaosAccess } from './chaos-access';
 import { ChaosService } from './chaos.service';
 import { APP_UNDER_TEST, CHAOS_PROXY, DOCKER_CHAOS_DRIVER, PROCESS_CHAOS_DRIVER } from './chaos.tokens';
@@ -14,15 +14,18 @@ export interface ChaosModuleOptions {
   appUnderTest: Type<AppUnderTest>;
   /** Modules providing what `appUnderTest` injects that is not global. */
   imports?: ModuleMetadata['imports'];
-  /** Local servers (the managed redis-server, a test's mariadbd) offered to the process driver. */
-  processes: { process: ManagedProcess; kind: ChaosTargetKind }[];
+  /**
+   * Local servers (the managed redis-server, a test's mariadbd, its sentinels) offered to the process
+   * driver; `endpoint` for a process that does not know its own port (a sentinel).
+   */
+  processes: { process: ManagedProcess; kind: ChaosTargetKind; endpoint?: ChaosEndpoint; labels?: Record<string, string> }[];
   /** The fault proxy between the app and Redis, when enabled. */
   proxy: FaultProxy | null;
 }
 
 function processDriver(processes: ChaosModuleOptions['processes']): ProcessChaosDriver {
   const driver = new ProcessChaosDriver();
-  for (const { process, kind } of processes) driver.register(process, kind);
+  for (const { process, kind, endpoint, labels } of processes) driver.register(process, kind, { endpoint, labels });
   return driver;
 }
 

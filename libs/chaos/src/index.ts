@@ -2,3 +2,4 @@ export * from './process';
 export * from './drivers';
 export * from './proxy';
 export * from './scenarios';
+export * from './sentinel';

@@ -63,5 +63,11 @@ export interface ReadOutcome {
   cache?: ReadCacheOutcome;
 }
 
+/** Emitted by the user cache after every acknowledged write (the database has it), for chaos reports. */
+export interface WriteOutcome {
+  /** True when Redis took the write-through; false when it was unreachable and the keys were marked pending. */
+  redisUpdated: boolean;
+}
+
 export const READ_CACHE_OUTCOMES = ['hit', 'negative-hit', 'miss', 'fallback'] as const;
 export type ReadCacheOutcome = (typeof READ_CACHE_OUTCOMES)[number];

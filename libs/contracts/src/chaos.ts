@@ -24,6 +24,11 @@ export interface ChaosTarget {
   state: ChaosTargetState;
   /** Where clients reach it from this host, when known (a stopped container may have none). */
   endpoint?: ChaosEndpoint;
+  /**
+   * A container's IP addresses on its networks: how other containers reach it, and how Redis
+   * Sentinel names it (a failover scenario finds the master's target by them).
+   */
+  addresses?: string[];
   labels?: Record<string, string>;
 }
 
@@ -103,6 +108,9 @@ export const SCENARIO_NAMES = [
   'latency',
   'mysql-outage',
   'both-down',
+  'failover',
+  'failover-pause',
+  'manual-failover',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -126,7 +134,29 @@ export interface LatencyParams extends DurationParams {
 export interface BothDownParams extends DurationParams {
   mysqlTarget: string;
 }
-export type ScenarioParams = DowntimeParams | DurationParams | LatencyParams | BothDownParams;
+/**
+ * The Sentinel failovers act on the master the app's sentinels name when the run starts; `target`
+ * names its chaos target explicitly instead. `promotionTimeoutMs`: how long to wait for Sentinel's
+ * `+switch-master` before the run fails and restores the master.
+ */
+interface FailoverBaseParams {
+  target?: string;
+  promotionTimeoutMs?: number;
+}
+/** failover: SIGKILL the master; after the promotion it stays down for downtimeMs, then starts again (as a replica). */
+export interface FailoverParams extends FailoverBaseParams {
+  downtimeMs?: number;
+}
+/** failover-pause: freeze the master; after the promotion it stays frozen for durationMs, then wakes (as a replica). */
+export interface FailoverPauseParams extends FailoverBaseParams {
+  durationMs?: number;
+}
+/** manual-failover: SENTINEL FAILOVER; the run watches the app for durationMs after the promotion. */
+export interface ManualFailoverParams {
+  durationMs?: number;
+  promotionTimeoutMs?: number;
+}
+export type ScenarioParams = DowntimeParams | DurationParams | LatencyParams | BothDownParams | FailoverParams | FailoverPauseParams;
 
 /**
  * running → completed | cancelled | failed | timed-out (the safety timeout restored the target);
@@ -147,6 +177,8 @@ export const TIMELINE_EVENT_TYPES = [
   'target-back', // the fault was undone (target started, unpaused, toxic removed...)
   'app-reconnected', // the Redis connection became ready again (or the database answered again)
   'first-redis-read', // first read served from Redis after the target came back
+  'master-switch', // a sentinel announced a new master (+switch-master)
+  'first-new-master-read', // first read served by the new master after the announcement
   'cancelled',
   'timeout',
   'error',
@@ -177,6 +209,28 @@ export interface RunMetrics {
   timeToDetectMs: number | null;
   /** Target back → first read served from Redis again (for a MySQL-only outage: → database answers again). */
   timeToRecoverMs: number | null;
+  /** When the app reaches Redis through Sentinel: what a master switch during the run looked like. */
+  failover?: FailoverMetrics;
+}
+
+/** A Sentinel master switch as the app lived it. Nodes are "host:port" as the sentinels name them. */
+export interface FailoverMetrics {
+  /** The master the switch left (null: no switch announced during the run). */
+  oldMaster: string | null;
+  /** The master Sentinel promoted. */
+  newMaster: string | null;
+  /** Fault issued → the first sentinel's `+switch-master` received. */
+  timeToPromotionMs: number | null;
+  /** `+switch-master` received → first read the app served from Redis with its connection on the new master. */
+  timeToNewMasterReadMs: number | null;
+  /** Successful reads over the run by what served them ("other": Redis on a node that is neither). */
+  readsByNode: { oldMaster: number; database: number; newMaster: number; other: number };
+  /**
+   * Writes the app acknowledged from the fault to its first read from the new master: "redisUpdated"
+   * when Redis took the write-through, "markedPending" when Redis was unreachable and the keys were
+   * marked for invalidation instead.
+   */
+  writesDuringSwitch: { total: number; redisUpdated: number; markedPending: number };
 }
 
 export interface ChaosRun {

@@ -85,6 +85,22 @@ export class RedisSentinelTopology {
     return this.sentinels.map((s) => ({ host: HOST, port: s.port }));
   }
 
+  /**
+   * Every process as a chaos target (the shape ChaosModule's `processes` takes): the data nodes by
+   * their own port, the sentinels with their endpoint given and labelled as such.
+   */
+  get chaosTargets(): { process: ManagedProcess; kind: 'redis'; endpoint?: HostPort; labels?: Record<string, string> }[] {
+    return [
+      ...this.servers.map((process) => ({ process, kind: 'redis' as const })),
+      ...this.sentinels.map((s) => ({
+        process: s.process,
+        kind: 'redis' as const,
+        endpoint: { host: HOST, port: s.port },
+        labels: { 'resilience-lab.role': 'sentinel' },
+      })),
+    ];
+  }
+
   /** Every `+switch-master` seen since start, oldest first. */
   get masterSwitches(): MasterSwitch[] {
     return [...this.switches];

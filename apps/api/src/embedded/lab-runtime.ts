@@ -2,13 +2,16 @@ import path from 'node:path';
 import { errorMessage } from '@rrl/contracts';
 import { Logger } from '@nestjs/common';
 import { FaultProxy, RedisServerProcess, type ManagedProcess } from '@rrl/chaos';
-import type { ChaosTargetKind } from '@rrl/contracts';
+import type { ChaosEndpoint, ChaosTargetKind } from '@rrl/contracts';
 import type { AppConfig } from '@rrl/config';
 
 /** A local process the chaos process driver may act on. */
 export interface LocalTarget {
   process: ManagedProcess;
   kind: ChaosTargetKind;
+  /** Where it listens, for a process that does not know its own port (a sentinel). */
+  endpoint?: ChaosEndpoint;
+  labels?: Record<string, string>;
 }
 
 /**

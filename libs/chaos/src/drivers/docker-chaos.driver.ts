@@ -228,6 +228,9 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
       driver: 'docker',
       state: stateOf(info),
       endpoint: this.endpointOf(info, kind),
+      addresses: Object.values(info.NetworkSettings.Networks ?? {})
+        .map((n) => n.IPAddress)
+        .filter(Boolean),
       labels: info.Config.Labels ?? {},
     };
   }

@@ -1,4 +1,5 @@
-import type { BreakerTransition, ReadOutcome, RedisConnectionState, RedisStateTransition } from '@rrl/contracts';
+import type { BreakerTransition, ReadOutcome, RedisConnectionState, RedisStateTransition, WriteOutcome } from '@rrl/contracts';
+import type { SentinelDescription } from '../sentinel/sentinel-description';
 
 /** ioredis scheduled reconnect attempt `attempt` in `delayMs`. */
 export interface RetryEvent {
@@ -10,6 +11,7 @@ export interface RetryEvent {
 /** What a run listens to while it lasts (the run's recorder implements it). */
 export interface AppObserver {
   onRead(outcome: ReadOutcome): void;
+  onWrite(outcome: WriteOutcome): void;
   onBreaker(transition: BreakerTransition): void;
   onTransition(transition: RedisStateTransition): void;
   onRetry(retry: RetryEvent): void;
@@ -29,7 +31,9 @@ export interface RedisCredentials {
 export interface AppUnderTest {
   /** The Redis connection's state now. */
   redisState(): RedisConnectionState;
-  /** Reports reads, breaker changes, connection transitions and reconnect attempts until the returned function is called. */
+  /** The data node ("host:port") the Redis connection last reached; null before the first. */
+  redisNode(): string | null;
+  /** Reports reads, writes, breaker changes, connection transitions and reconnect attempts until the returned function is called. */
   observe(observer: AppObserver): () => void;
   /** One read through the app's own read path: the run's probe traffic. */
   read(id: number): Promise<unknown>;
@@ -40,4 +44,6 @@ export interface AppUnderTest {
   /** One quick database round trip: true when it answered. */
   databaseAnswers(): Promise<boolean>;
   readonly credentials: RedisCredentials;
+  /** How the app finds its master when it reaches Redis through Sentinel; null for a single node. */
+  readonly sentinel: SentinelDescription | null;
 }

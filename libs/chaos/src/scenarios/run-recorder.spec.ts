@@ -129,4 +129,39 @@ describe('RunRecorder', () => {
     expect(run.timeline.at(-1)).toMatchObject({ type: 'note', message: '501 further connection/breaker events not kept' });
     expect(run.metrics.reconnectAttempts).toBe(1500);
   });
+  it('in Sentinel mode: times the promotion and the first read from the new master, counts reads by node and writes during the switch', () => {
+    let now = 1000;
+    const r = new RunRecorder(1000, 'redis', { now: () => now, sentinel: { node: '127.0.0.1:7001' } });
+    r.onRead(ok('redis')); // on the old master
+    now = 1100;
+    r.action('SIGKILL the master process:redis-7001');
+    r.onWrite({ redisUpdated: true });
+    now = 1150;
+    r.onTransition({ at: '', from: 'ready', to: 'reconnecting', attempt: 1, errorKind: 'closed' });
+    r.onRead(ok('mysql'));
+    r.onWrite({ redisUpdated: false });
+    now = 3100;
+    r.masterSwitched({ from: '127.0.0.1:7001', to: '127.0.0.1:7002', at: 3100 });
+    now = 3400;
+    r.onTransition({ at: '', from: 'reconnecting', to: 'ready', attempt: 3, node: '127.0.0.1:7002', previousNode: '127.0.0.1:7001' });
+    now = 3450;
+    r.onRead(ok('redis'));
+    r.onWrite({ redisUpdated: true }); // after the first read from the new master: not during the switch
+    r.onRead(ok('redis'));
+    const run = r.snapshot(base);
+    expect(run.metrics.failover).toEqual({
+      oldMaster: '127.0.0.1:7001',
+      newMaster: '127.0.0.1:7002',
+      timeToPromotionMs: 2000,
+      timeToNewMasterReadMs: 350,
+      readsByNode: { oldMaster: 1, database: 1, newMaster: 2, other: 0 },
+      writesDuringSwitch: { total: 2, redisUpdated: 1, markedPending: 1 },
+    });
+    expect(run.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['master-switch', 'first-new-master-read']));
+    expect(run.timeline.find((e) => e.type === 'master-switch')?.data).toMatchObject({ to: '127.0.0.1:7002', sinceActionMs: 2000 });
+  });
+
+  it('outside Sentinel mode the report has no failover section', () => {
+    expect(recorder().r.snapshot(base).metrics.failover).toBeUndefined();
+  });
 });

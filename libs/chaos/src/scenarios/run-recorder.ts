@@ -7,8 +7,11 @@ import type {
   RunMetrics,
   TimelineEvent,
   TimelineEventType,
+  WriteOutcome,
 } from '@rrl/contracts';
+import type { MasterSwitch } from '../sentinel/sentinel-description';
 import type { AppObserver, RetryEvent } from './app-under-test';
+import { FailoverTally } from './failover-tally';
 
 /** Which store the fault hits: decides what counts as "detected" and as "recovered". */
 export type FaultedStores = 'redis' | 'mysql' | 'both';
@@ -27,6 +30,8 @@ export interface RunRecorderHooks {
   redisFailures?: () => number;
   /** Each timeline event as it is recorded (a live view). */
   onEvent?: (e: TimelineEvent) => void;
+  /** In Sentinel mode: the node the connection is on when the run starts (reads are counted by node, a switch is measured). */
+  sentinel?: { node: string | null };
   now?: () => number;
 }
 
@@ -54,6 +59,7 @@ export class RunRecorder implements AppObserver {
   private failuresAtAction = 0;
   private readonly redisFailures: () => number;
   private readonly now: () => number;
+  private readonly failover: FailoverTally | null;
 
   constructor(
     private readonly startedAt: number,
@@ -62,6 +68,7 @@ export class RunRecorder implements AppObserver {
   ) {
     this.redisFailures = hooks.redisFailures ?? (() => 0);
     this.now = hooks.now ?? Date.now;
+    this.failover = hooks.sentinel ? new FailoverTally(hooks.sentinel.node) : null;
   }
 
   get recovered(): boolean {
@@ -101,6 +108,16 @@ export class RunRecorder implements AppObserver {
     this.mark('action', message);
   }
 
+  /** A sentinel announced a new master (+switch-master). */
+  masterSwitched(s: MasterSwitch): void {
+    const measured = this.failover?.switched(s, this.actionAt) ?? false;
+    this.mark('master-switch', `Sentinel promoted ${s.to} (was ${s.from})`, {
+      from: s.from,
+      to: s.to,
+      ...(measured && this.actionAt !== null ? { sinceActionMs: s.at - this.actionAt } : {}),
+    });
+  }
+
   targetBack(message: string): void {
     this.backAt = this.now();
     this.mark('target-back', message);
@@ -125,13 +142,22 @@ export class RunRecorder implements AppObserver {
     if (!o.ok) this.detect(`a read failed (${o.errorKind ?? 'unknown'})`);
     else if (o.source !== 'redis' && this.faulted !== 'mysql' && this.redisCallsFailing())
       this.detect(`a read was served from ${o.source}: Redis calls are failing`);
+    if (this.failover?.onRead(o, this.now()))
+      this.mark('first-new-master-read', `first read served by the new master ${this.failover.promoted?.to}`, {
+        durationMs: round(o.durationMs),
+      });
     if (o.ok && o.source === 'redis' && this.backAt !== null && this.recoveredAt === null && this.faulted !== 'mysql') {
       this.recoveredAt = this.now();
       this.mark('first-redis-read', 'first read served from Redis again', { durationMs: round(o.durationMs) });
     }
   }
 
+  onWrite(w: WriteOutcome): void {
+    this.failover?.onWrite(w, this.actionAt !== null);
+  }
+
   onTransition(t: RedisStateTransition): void {
+    this.failover?.onTransition(t);
     if (t.errorKind) this.redisErrors[t.errorKind] = (this.redisErrors[t.errorKind] ?? 0) + 1;
     this.mark('redis-state', `Redis connection ${t.from} → ${t.to}${t.errorKind ? ` (${t.errorKind})` : ''}`, {
       from: t.from,
@@ -176,6 +202,7 @@ export class RunRecorder implements AppObserver {
       reconnectAttempts: this.reconnectAttempts,
       timeToDetectMs: this.actionAt !== null && this.detectedAt !== null ? this.detectedAt - this.actionAt : null,
       timeToRecoverMs: this.backAt !== null && this.recoveredAt !== null ? this.recoveredAt - this.backAt : null,
+      ...(this.failover ? { failover: this.failover.metrics() } : {}),
     };
   }
 

@@ -1,9 +1,12 @@
-import { AppError, ERROR_CODES, SCENARIO_NAMES, type ScenarioInfo, type ScenarioName, type TargetParams } from '@rrl/contracts';
+import { AppError, ERROR_CODES, SCENARIO_NAMES, type ScenarioInfo, type ScenarioName } from '@rrl/contracts';
 import { z } from 'zod';
 import { authFailureScenario } from './auth-failure.scenario';
 import { bothDownScenario } from './both-down.scenario';
 import { crashScenario } from './crash.scenario';
+import { failoverPauseScenario } from './failover-pause.scenario';
+import { failoverScenario } from './failover.scenario';
 import { latencyScenario } from './latency.scenario';
+import { manualFailoverScenario } from './manual-failover.scenario';
 import { mysqlOutageScenario } from './mysql-outage.scenario';
 import { partitionScenario } from './partition.scenario';
 import { pauseScenario } from './pause.scenario';
@@ -12,7 +15,7 @@ import type { Scenario, ScenarioLimits } from './scenario';
 import { stopStartScenario } from './stop-start.scenario';
 
 /** Scenarios differ in their parameter type; the runner only ever hands one what its own schema parsed. */
-const erased = <P extends TargetParams>(s: Scenario<P>) => s as unknown as Scenario;
+const erased = <P extends object>(s: Scenario<P>) => s as unknown as Scenario;
 
 /** Every scenario by name, in the order the API lists them. */
 export const SCENARIOS: Record<ScenarioName, Scenario> = {
@@ -25,6 +28,9 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   latency: erased(latencyScenario),
   'mysql-outage': erased(mysqlOutageScenario),
   'both-down': erased(bothDownScenario),
+  failover: erased(failoverScenario),
+  'failover-pause': erased(failoverPauseScenario),
+  'manual-failover': erased(manualFailoverScenario),
 };
 
 /** The scenario called `name`, or a 404 listing the known ones. */

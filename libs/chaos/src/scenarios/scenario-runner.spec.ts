@@ -55,12 +55,14 @@ function setup(options: { keep?: number; safetyMarginMs?: number } = {}) {
   const driver = new FakeDriver({ r1: 'redis', m1: 'mysql' });
   const app: AppUnderTest = {
     redisState: () => 'ready',
+    redisNode: () => null,
     observe: () => () => undefined,
     read: async () => undefined,
     userIds: async () => [],
     redisFailures: () => 0,
     databaseAnswers: async () => true,
     credentials: { username: null, password: null },
+    sentinel: null,
   };
   const runner = new ScenarioRunner({
     targets: new ChaosTargets([driver]),

@@ -14,6 +14,8 @@ import {
 } from '@rrl/contracts';
 import { CappedBuffer, sleep, untilAborted, withTimeout } from '@rrl/common';
 import type { FaultProxy } from '../proxy';
+import { MasterSwitchWatch } from '../sentinel/master-switch.watch';
+import { SentinelAdmin } from '../sentinel/sentinel-admin';
 import { ActiveRun } from './active-run';
 import type { AppUnderTest } from './app-under-test';
 import type { ChaosTargets } from './chaos-targets';
@@ -90,9 +92,11 @@ export class ScenarioRunner {
   private active: ActiveRun | null = null;
   private starting = false;
   private readonly finished: CappedBuffer<ChaosRun>;
+  private readonly sentinel: SentinelAdmin | null;
 
   constructor(private readonly options: ScenarioRunnerOptions) {
     this.finished = new CappedBuffer(options.keep ?? 50);
+    this.sentinel = options.app.sentinel ? new SentinelAdmin(options.app.sentinel) : null;
   }
 
   /** Starts a run and returns it at once (202); the fault is injected in the background. */
@@ -105,9 +109,11 @@ export class ScenarioRunner {
       const targets = await this.resolveTargets(scenario, params);
       scenario.check?.(targets, this.options.proxy);
       const runId = randomUUID();
+      const { app } = this.options;
       const recorder = new RunRecorder(Date.now(), faultedStores(targets), {
-        redisFailures: () => this.options.app.redisFailures(),
+        redisFailures: () => app.redisFailures(),
         onEvent: (event) => this.events.emit('timeline', { runId, event }),
+        ...(app.sentinel ? { sentinel: { node: app.redisNode() } } : {}),
       });
       const run = new ActiveRun(
         runId,
@@ -163,7 +169,10 @@ export class ScenarioRunner {
   }
 
   private async resolveTargets(scenario: Scenario, params: ScenarioParams): Promise<ResolvedTarget[]> {
-    const slots: TargetSlot[] = scenario.targetsOf(params);
+    const slots: TargetSlot[] = await scenario.targetsOf(params, {
+      sentinel: this.sentinel,
+      list: async () => (await this.options.targets.list()).targets,
+    });
     const resolved = await Promise.all(slots.map((s) => this.options.targets.resolve(s.id)));
     slots.forEach((slot, i) => {
       const { kind } = resolved[i].target;
@@ -175,11 +184,12 @@ export class ScenarioRunner {
   private async execute(run: ActiveRun, scenario: Scenario, params: ScenarioParams, targets: ResolvedTarget[]): Promise<void> {
     const { recorder } = run;
     const unsubscribe = this.options.app.observe(recorder);
+    const switches = await this.watchSwitches(run);
     const probe = await ReadProbe.start(this.options.app, this.options.probe);
     recorder.mark('note', this.probeNote(probe));
-    this.log(`chaos run ${run.id}: ${scenario.name} on ${run.targets.join(', ')}`);
+    this.log(`chaos run ${run.id}: ${scenario.name} on ${run.targets.join(', ') || '(no target)'}`);
     const undo: UndoStep[] = [];
-    await this.injectAndHold(run, scenario, params, this.contextFor(run, targets, undo), undo);
+    await this.injectAndHold(run, scenario, params, this.contextFor(run, targets, undo, switches), undo);
     run.phase = 'restoring';
     const restored = await this.undo(run, undo);
     if (restored)
@@ -196,6 +206,7 @@ export class ScenarioRunner {
       await this.watchRecovery(run, probe !== null);
     }
     probe?.stop();
+    switches?.close();
     unsubscribe();
     this.end(
       run,
@@ -210,7 +221,20 @@ export class ScenarioRunner {
     return `read probe off (${why}): only outside reads are measured`;
   }
 
-  private contextFor(run: ActiveRun, targets: ResolvedTarget[], undo: UndoStep[]): ScenarioContext {
+  /** In Sentinel mode, every run hears +switch-master from its start: a promotion lands in its timeline and report. */
+  private async watchSwitches(run: ActiveRun): Promise<MasterSwitchWatch | null> {
+    const { sentinel } = this.options.app;
+    if (!sentinel) return null;
+    const watch = await MasterSwitchWatch.start(sentinel, (s) => run.recorder.masterSwitched(s));
+    if (watch.listening < sentinel.nodes.length)
+      run.recorder.mark(
+        'note',
+        `+switch-master heard from ${watch.listening} of ${sentinel.nodes.length} sentinels (the others did not answer)`,
+      );
+    return watch;
+  }
+
+  private contextFor(run: ActiveRun, targets: ResolvedTarget[], undo: UndoStep[], switches: MasterSwitchWatch | null): ScenarioContext {
     return {
       targets,
       proxy: this.options.proxy,
@@ -218,6 +242,11 @@ export class ScenarioRunner {
       action: (m) => run.recorder.action(m),
       undo: (message, step) => void undo.push({ message, step }),
       secret: (v) => run.recorder.secret(v),
+      signal: run.signal,
+      sentinel:
+        this.sentinel && switches
+          ? { admin: this.sentinel, promotion: (since, timeoutMs) => switches.next(since, timeoutMs, run.signal) }
+          : null,
     };
   }
 

@@ -1,7 +1,9 @@
-import type { ChaosTarget, ChaosTargetKind, ScenarioName, TargetParams } from '@rrl/contracts';
+import type { ChaosTarget, ChaosTargetKind, ScenarioName, ScenarioParams } from '@rrl/contracts';
 import type { z } from 'zod';
 import type { ChaosDriver } from '../drivers';
 import type { FaultProxy } from '../proxy';
+import type { SentinelAdmin } from '../sentinel/sentinel-admin';
+import type { MasterSwitch } from '../sentinel/sentinel-description';
 import type { RedisCredentials } from './app-under-test';
 
 /** A target a scenario acts on, resolved through its driver. */
@@ -26,6 +28,25 @@ export interface ScenarioContext {
   undo(message: string, step: () => Promise<void>): void;
   /** A value that must never appear in the report (a password): removed from every message. */
   secret(value: string): void;
+  /** Aborts when the run is cancelled (or its safety timeout fires): a scenario that waits stops waiting. */
+  signal: AbortSignal;
+  /** The app's Sentinel topology (null for a single node), watched for +switch-master since the run started. */
+  sentinel: SentinelRun | null;
+}
+
+/** Sentinel, as a run sees it. */
+export interface SentinelRun {
+  admin: SentinelAdmin;
+  /** The first +switch-master received since `since` (ms since epoch); null when the run is cancelled; rejects after timeoutMs. */
+  promotion(since: number, timeoutMs: number): Promise<MasterSwitch | null>;
+}
+
+/** What a scenario may look at to decide its targets. */
+export interface TargetLookup {
+  /** The app's sentinels, null when it talks to a single node. */
+  sentinel: SentinelAdmin | null;
+  /** Every target the drivers list now. */
+  list(): Promise<ChaosTarget[]>;
 }
 
 /** A target parameter and the kinds it accepts. */
@@ -45,12 +66,13 @@ export interface ScenarioLimits {
  * validates, resolves, times, cancels and restores. inject() does the damage and registers its
  * undo steps; the runner holds the fault for holdMs() and then runs them.
  */
-export interface Scenario<P extends TargetParams = TargetParams> {
+export interface Scenario<P extends object = ScenarioParams> {
   name: ScenarioName;
   summary: string;
   /** zod schema of the body (strict: an unknown parameter is a 400 naming it); defaults filled in. */
   params(limits: ScenarioLimits): z.ZodType<P>;
-  targetsOf(params: P): TargetSlot[];
+  /** The targets to resolve; may ask the lookup (the current Sentinel master). Throws a 400 when it cannot apply. */
+  targetsOf(params: P, lookup: TargetLookup): TargetSlot[] | Promise<TargetSlot[]>;
   /** Checks that need the resolved targets (e.g. a partition needs the proxy or Docker); throws a 400. */
   check?(targets: ResolvedTarget[], proxy: FaultProxy | null): void;
   holdMs(params: P): number;

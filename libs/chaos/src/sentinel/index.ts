@@ -1,0 +1,3 @@
+export * from './sentinel-description';
+export * from './sentinel-admin';
+export * from './master-switch.watch';
