@@ -215,7 +215,10 @@ export interface RunMetrics {
 
 /** A Sentinel master switch as the app lived it. Nodes are "host:port" as the sentinels name them. */
 export interface FailoverMetrics {
-  /** The master the switch left (null: no switch announced during the run). */
+  /**
+   * The master the switch left: the node the app's connection was on when the fault was issued
+   * (a sentinel that missed an earlier switch announces an older "from"); null without a switch.
+   */
   oldMaster: string | null;
   /** The master Sentinel promoted. */
   newMaster: string | null;

@@ -12,6 +12,8 @@ export class FailoverTally {
   private databaseReads = 0;
   private readonly writes = { total: 0, redisUpdated: 0, markedPending: 0 };
   private promotion: MasterSwitch | null = null;
+  /** The master is the node the connection was on when the fault was issued: a lagging sentinel may announce another "from". */
+  private oldMaster: string | null = null;
   private timeToPromotionMs: number | null = null;
   private firstNewMasterReadAt: number | null = null;
 
@@ -46,9 +48,13 @@ export class FailoverTally {
     this.writes[w.redisUpdated ? 'redisUpdated' : 'markedPending']++;
   }
 
-  /** The first switch after the fault is the one measured; true when this is it. */
+  faultIssued(): void {
+    this.oldMaster ??= this.node;
+  }
+
+  /** The first switch after the fault to another node is the one measured; true when this is it. */
   switched(s: MasterSwitch, actionAt: number | null): boolean {
-    if (actionAt === null || this.promotion !== null) return false;
+    if (actionAt === null || this.promotion !== null || s.to === this.oldMaster) return false;
     this.promotion = s;
     this.timeToPromotionMs = s.at - actionAt;
     return true;
@@ -58,10 +64,11 @@ export class FailoverTally {
     const p = this.promotion;
     const readsOn = (node: string | undefined) => (node ? (this.redisReadsByNode.get(node) ?? 0) : 0);
     const redisReads = [...this.redisReadsByNode.values()].reduce((a, b) => a + b, 0);
-    const oldMaster = readsOn(p?.from);
+    const old = p ? (this.oldMaster ?? p.from) : null;
+    const oldMaster = readsOn(old ?? undefined);
     const newMaster = readsOn(p?.to);
     return {
-      oldMaster: p?.from ?? null,
+      oldMaster: old,
       newMaster: p?.to ?? null,
       timeToPromotionMs: this.timeToPromotionMs,
       timeToNewMasterReadMs: p && this.firstNewMasterReadAt !== null ? this.firstNewMasterReadAt - p.at : null,

@@ -103,7 +103,10 @@ export class RunRecorder implements AppObserver {
   }
 
   action(message: string): void {
-    if (this.actionAt === null) this.failuresAtAction = this.redisFailures();
+    if (this.actionAt === null) {
+      this.failuresAtAction = this.redisFailures();
+      this.failover?.faultIssued();
+    }
     this.actionAt ??= this.now();
     this.mark('action', message);
   }
