@@ -112,6 +112,9 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
       ['mysql-outage', { target }, 400, 'VALIDATION_FAILED', /needs mysql for 'target'.*is redis/],
       ['latency', { target }, 400, 'VALIDATION_FAILED', /CHAOS_PROXY_ENABLED=true/],
       ['partition', { target }, 400, 'VALIDATION_FAILED', /CHAOS_PROXY_ENABLED=true.*docker network disconnect/],
+      ['failover', {}, 400, 'VALIDATION_FAILED', /needs the app to reach Redis through Sentinel \(REDIS_SENTINELS\)/],
+      ['manual-failover', {}, 400, 'VALIDATION_FAILED', /needs the app to reach Redis through Sentinel/],
+      ['failover-pause', { target, durationMs: 10, colour: 1 }, 400, 'VALIDATION_FAILED', /colour is not a parameter/],
     ];
     for (const [name, body, status, code, message] of cases) {
       const res = await startScenario(lab, name, body);
