@@ -1,5 +1,5 @@
 import type { ChaosRun, ChaosTargetsResponse, UserDto } from '@rrl/contracts';
-import { testDocker, waitFor } from '@rrl/testing';
+import { waitFor } from '@rrl/testing';
 import { COMPOSE_CHAOS_TOKEN, ComposeStack, type ComposeHttp } from './compose/compose-stack';
 
 const auth = { authorization: `Bearer ${COMPOSE_CHAOS_TOKEN}` };
@@ -140,30 +140,41 @@ describe('docker compose --profile ha up: Sentinel topology (real engine)', () =
     await waitFor('sentinel-1 knows the master', async () => (await sentinelMaster()) === masterIp, 30_000);
   });
 
-  it('killing the master container: Sentinel promotes a replica and api-ha fails no read', async () => {
+  it("a failover scenario through api-ha's chaos API: Sentinel promotes a replica, the report says when, and no read fails", async () => {
     const ids: number[] = [];
     for (let n = 0; n < 5; n++)
       ids.push((await stack.ha.send<UserDto>('POST', '/api/users', { name: `ha ${n}`, email: `ha${n}@example.test` })).body.id);
     const master = await stack.container('redis-master');
     const oldMaster = await sentinelMaster();
-    const { reads } = await readWhile(stack.ha, ids, async () => {
-      await testDocker().getContainer(master.Id).kill();
-      const t0 = Date.now();
-      const promoted = await waitFor(
-        'Sentinel promotes a replica',
+    const { run, reads } = await readWhile(stack.ha, ids, async () => {
+      // No target: the scenario asks the sentinels for the master and finds its container by address.
+      const started = await stack.ha.send<ChaosRun>('POST', '/api/chaos/scenarios/failover', { downtimeMs: 1000 }, auth);
+      expect(started.status).toBe(202);
+      return waitFor(
+        'failover ended',
         async () => {
-          const now = await sentinelMaster().catch(() => oldMaster);
-          return now && now !== oldMaster ? now : null;
+          const r = await stack.ha.send<ChaosRun>('GET', `/api/chaos/runs/${started.body.id}`, undefined, auth);
+          return r.body.status === 'running' ? null : r.body;
         },
-        60_000,
+        90_000,
         250,
       );
-      console.log(`compose ha: master killed, Sentinel promoted ${promoted} after ${Date.now() - t0} ms`);
-      return null;
     });
+    expect(run).toMatchObject({ status: 'completed', error: null, targets: [`docker:${master.Id.slice(0, 12)}`] });
     expect(reads.filter((r) => r.status !== 200)).toEqual([]);
-    console.log(`compose ha: ${reads.length} reads through the failover, by source ${JSON.stringify(countBy(reads.map((r) => r.source)))}`);
-  }, 120_000);
+    const f = run.metrics.failover!;
+    expect(f.oldMaster).toBe(`${oldMaster}:6379`);
+    expect(f.newMaster).toBe(`${await sentinelMaster()}:6379`);
+    expect(f.newMaster).not.toBe(f.oldMaster);
+    // down-after-milliseconds is 2 s in docker-compose.yml, plus the election.
+    expect(f.timeToPromotionMs).toBeGreaterThan(2000);
+    expect(f.timeToPromotionMs).toBeLessThan(30_000);
+    expect(f.timeToNewMasterReadMs).toEqual(expect.any(Number));
+    console.log(
+      `compose ha failover: Sentinel promoted ${f.newMaster} ${f.timeToPromotionMs} ms after the kill, first read from it ` +
+        `${f.timeToNewMasterReadMs} ms later; ${reads.length} reads through the failover, by source ${JSON.stringify(countBy(reads.map((r) => r.source)))}`,
+    );
+  }, 150_000);
 
   it('docker compose down leaves no container and no network of the project', async () => {
     await stack.down();
