@@ -17,11 +17,9 @@ export interface Tally {
   /** Writes acknowledged (200) and not. */
   writes: number;
   failedWrites: number;
-  /** When each read answered, and from where (reads by source over time). */
-  readLog?: { at: number; source: string }[];
 }
 
-export const newTally = (withReadLog = false): Tally => ({
+export const newTally = (): Tally => ({
   served: 0,
   failed: 0,
   stale: 0,
@@ -29,7 +27,6 @@ export const newTally = (withReadLog = false): Tally => ({
   latencies: [],
   writes: 0,
   failedWrites: 0,
-  ...(withReadLog ? { readLog: [] } : {}),
 });
 
 const versionOf = (name: string) => Number(/ v(\d+)$/.exec(name)?.[1] ?? -1);
@@ -81,7 +78,6 @@ export async function client(
       body: { code: 'NETWORK' } as never,
     }));
     tally.latencies.push(performance.now() - t0);
-    tally.readLog?.push({ at: Date.now(), source: res.status === 200 ? res.body.source : 'failed' });
     if (res.status === 200) {
       tally.served++;
       if (owned.includes(id) && versionOf(res.body.user.name) < before) tally.stale++;

@@ -4,11 +4,12 @@
  * Per failover: reads served / failed / stale, reads by where they came from, writes during the
  * switch, the time Sentinel took to announce the new master (+switch-master) and the app's own
  * lag from that announcement to its first read served by the new master.
- * The failovers are driven here, not through the chaos API (no Sentinel scenarios there yet).
+ * The failovers are the chaos API's scenarios (POST /api/chaos/scenarios/failover, failover-pause,
+ * manual-failover); the switch times, reads by node and writes during the switch are their reports'.
  */
 import { loadConfig } from '@rrl/config';
-import type { RedisStatus } from '@rrl/contracts';
-import { MariaDbProcess, RedisSentinelTopology, type HostPort } from '@rrl/testing';
+import type { ChaosRun, FailoverMetrics } from '@rrl/contracts';
+import { MariaDbProcess, RedisSentinelTopology } from '@rrl/testing';
 import { client, json, newTally, settle, sleep, TOKEN, WRITE_SHARE, type Tally } from './sentinel-clients';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
@@ -19,45 +20,31 @@ const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') a
 /** Sentinel's down-after-milliseconds: the user's setting; 1 s keeps the bench short. */
 const DOWN_AFTER_MS = Number(process.env.BENCH_DOWN_AFTER_MS ?? 1000);
 
-interface Failover {
-  name: string;
-  /** Does the damage to the current master; returns how to undo it once the switch is measured. */
-  inject(topology: RedisSentinelTopology, master: HostPort): Promise<() => Promise<void>>;
-}
+/** RedisSentinelTopology's failover-timeout: Sentinel starts no automatic failover within twice that of the last one. */
+const FAILOVER_TIMEOUT_MS = 5000;
 
-const FAILOVERS: Failover[] = [
-  {
-    name: 'failover (SIGKILL the master)',
-    async inject(t, m) {
-      await t.server(m.port).kill();
-      return () => t.server(m.port).start();
-    },
-  },
-  {
-    name: 'failover-pause (SIGSTOP the master)',
-    inject(t, m) {
-      t.server(m.port).pause();
-      return Promise.resolve(() => Promise.resolve(t.server(m.port).unpause()));
-    },
-  },
-  {
-    name: 'manual-failover (SENTINEL FAILOVER)',
-    async inject(t) {
-      await t.manualFailover();
-      return () => Promise.resolve();
-    },
-  },
+/** The chaos scenarios, each holding its fault 1 s after the promotion. */
+const FAILOVERS = [
+  { name: 'failover', label: 'failover (SIGKILL the master)', params: { downtimeMs: 1000 } },
+  { name: 'failover-pause', label: 'failover-pause (SIGSTOP the master)', params: { durationMs: 1000 } },
+  { name: 'manual-failover', label: 'manual-failover (SENTINEL FAILOVER)', params: { durationMs: 1000 } },
 ];
 
 interface Row {
   name: string;
   tally: Tally;
-  toAnnouncementMs: number;
-  lagMs: number;
-  fromOld: number;
-  fromDb: number;
-  fromNew: number;
-  writesDuringSwitch: number;
+  failover: FailoverMetrics;
+}
+
+/** Starts a scenario through the chaos API and polls its run until it has ended. */
+async function runScenario(base: string, name: string, params: object): Promise<ChaosRun> {
+  const started = await json<ChaosRun>(base, 'POST', `/api/chaos/scenarios/${name}`, params);
+  if (started.status !== 202) throw new Error(`${name}: ${started.status} ${JSON.stringify(started.body)}`);
+  for (;;) {
+    const run = (await json<ChaosRun>(base, 'GET', `/api/chaos/runs/${started.body.id}`)).body;
+    if (run.status !== 'running') return run;
+    await sleep(200);
+  }
 }
 
 export async function runSentinelMatrix({ clients, users }: { clients: number; users: number }): Promise<void> {
@@ -73,10 +60,7 @@ export async function runSentinelMatrix({ clients, users }: { clients: number; u
       logging: { level: 'error', format: 'json' },
     },
   });
-  const runtime = await prepareLabRuntime(config, [
-    ...topology.servers.map((process) => ({ process, kind: 'redis' as const })),
-    { process: maria, kind: 'mysql' },
-  ]);
+  const runtime = await prepareLabRuntime(config, [...topology.chaosTargets, { process: maria, kind: 'mysql' }]);
   const app = await createApp(runtime);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -94,10 +78,11 @@ export async function runSentinelMatrix({ clients, users }: { clients: number; u
 
   const rows: Row[] = [];
   const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim());
-  for (const failover of FAILOVERS.filter((f) => !only || only.includes(f.name.split(' ')[0]))) {
+  let lastPromotionAt = 0;
+  for (const failover of FAILOVERS.filter((f) => !only || only.includes(f.name))) {
+    if (failover.name !== 'manual-failover') await sleep(Math.max(0, lastPromotionAt + 2 * FAILOVER_TIMEOUT_MS - Date.now()));
     await settle(base, ids);
-    const master = await topology.master();
-    const tally = newTally(true);
+    const tally = newTally();
     let running = true;
     const readers = Array.from({ length: clients }, (_, k) =>
       client(
@@ -110,53 +95,34 @@ export async function runSentinelMatrix({ clients, users }: { clients: number; u
       ),
     );
     await sleep(500);
-    const writesBefore = tally.writes;
-    const faultAt = Date.now();
-    const undo = await failover.inject(topology, master);
-    const announced = await topology.waitForSwitch(faultAt);
-    const newMaster = `${announced.to.host}:${announced.to.port}`;
-    let onNewAt = 0;
-    for (let i = 0; i < 600 && !onNewAt; i++) {
-      const status = (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body;
-      if (status.state === 'ready' && status.node === newMaster) onNewAt = Date.now();
-      else await sleep(25);
-    }
-    if (!onNewAt) throw new Error(`${failover.name}: the app never connected to the new master ${newMaster}`);
-    let firstNew: number | undefined;
-    for (let i = 0; i < 600 && firstNew === undefined; i++) {
-      firstNew = tally.readLog!.find((r) => r.at >= onNewAt && r.source === 'redis')?.at;
-      if (firstNew === undefined) await sleep(10);
-    }
-    const writesDuringSwitch = tally.writes - writesBefore;
+    const run = await runScenario(base, failover.name, failover.params);
     await sleep(1000);
     running = false;
     await Promise.all(readers);
-    await undo();
-    const log = tally.readLog!;
-    rows.push({
-      name: failover.name,
-      tally,
-      toAnnouncementMs: announced.announcedAt - faultAt,
-      lagMs: (firstNew ?? Number.NaN) - announced.announcedAt,
-      fromOld: log.filter((r) => r.source === 'redis' && r.at < faultAt).length,
-      fromDb: log.filter((r) => r.source === 'mysql').length,
-      fromNew: log.filter((r) => r.source === 'redis' && r.at >= onNewAt).length,
-      writesDuringSwitch,
-    });
-    console.log(`  ${failover.name}: ${tally.served} served, ${tally.failed} failed, ${tally.stale} stale, lag ${rows.at(-1)!.lagMs} ms`);
-    // Sentinel refuses a second failover of the same master name for a while; let the topology settle.
-    await sleep(2000);
+    const f = run.metrics.failover;
+    if (run.status !== 'completed' || !f?.newMaster)
+      throw new Error(`${failover.name}: ${run.status} ${run.error ?? 'no promotion reported'}`);
+    lastPromotionAt = Date.parse(run.timeline.find((e) => e.type === 'master-switch')!.at);
+    rows.push({ name: failover.label, tally, failover: f });
+    console.log(
+      `  ${failover.label}: ${tally.served} served, ${tally.failed} failed, ${tally.stale} stale, lag ${f.timeToNewMasterReadMs} ms`,
+    );
   }
 
   console.log(
     '\n| failover | reads served | failed reads | stale reads | reads old master / database / new master | writes acked (failed) | writes during the switch | fault → +switch-master ms | +switch-master → first read from the new master ms |',
   );
   console.log('|---|---:|---:|---:|---|---|---:|---:|---:|');
-  for (const r of rows) {
+  for (const { name, tally: t, failover: f } of rows) {
+    const byNode = `${f.readsByNode.oldMaster} / ${f.readsByNode.database} / ${f.readsByNode.newMaster}`;
     console.log(
-      `| ${r.name} | ${r.tally.served} | ${r.tally.failed} | ${r.tally.stale} | ${r.fromOld} / ${r.fromDb} / ${r.fromNew} | ${r.tally.writes} (${r.tally.failedWrites}) | ${r.writesDuringSwitch} | ${r.toAnnouncementMs} | ${r.lagMs} |`,
+      `| ${name} | ${t.served} | ${t.failed} | ${t.stale} | ${byNode} | ${t.writes} (${t.failedWrites}) | ${f.writesDuringSwitch.total} | ${f.timeToPromotionMs} | ${f.timeToNewMasterReadMs} |`,
     );
   }
+  console.log(
+    "\n(reads by node and writes during the switch are the run reports', counted in the app: the clients' reads plus the run's probe;" +
+      ' writes during the switch: acknowledged from the fault to the first read from the new master)',
+  );
   await app.close();
   await Promise.all([topology.stop(), maria.stop()]);
 }
