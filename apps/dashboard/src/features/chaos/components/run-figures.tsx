@@ -6,7 +6,7 @@ export function runErrors(run: ChaosRun): string {
   return kinds.length ? kinds.map(([k, n]) => `${k} ${n}`).join(', ') : 'none';
 }
 
-/** Detect and recover times, reads by source and errors of one run. */
+/** Detect and recover times, reads by source and errors of one run; a Sentinel master switch when there was one. */
 export function RunFigures({ run }: { run: ChaosRun }) {
   const m = run.metrics;
   return (
@@ -39,6 +39,31 @@ export function RunFigures({ run }: { run: ChaosRun }) {
         <dt>errors</dt>
         <dd>{runErrors(run)}</dd>
       </div>
+      {m.failover?.newMaster && (
+        <>
+          <div>
+            <dt>promoted</dt>
+            <dd>
+              {m.failover.newMaster} (was {m.failover.oldMaster}) in {formatDuration(m.failover.timeToPromotionMs)}
+            </dd>
+          </div>
+          <div>
+            <dt>first read from the new master</dt>
+            <dd>{formatDuration(m.failover.timeToNewMasterReadMs)} after the promotion</dd>
+          </div>
+          <div>
+            <dt>reads old / db / new master</dt>
+            <dd>
+              {formatNumber(m.failover.readsByNode.oldMaster)} / {formatNumber(m.failover.readsByNode.database)} /{' '}
+              {formatNumber(m.failover.readsByNode.newMaster)}
+            </dd>
+          </div>
+          <div>
+            <dt>writes during the switch</dt>
+            <dd>{formatNumber(m.failover.writesDuringSwitch.total)}</dd>
+          </div>
+        </>
+      )}
     </dl>
   );
 }
