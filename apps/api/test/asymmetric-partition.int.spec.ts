@@ -19,6 +19,8 @@ const USERS = 8;
 const VERSIONS = 3;
 /** Between two writes: not a divisor of LOG_POLL_MS, so the acks land at every phase of B's poll. */
 const WRITE_GAP_MS = 230;
+/** Reads past the last write's window: at several hundred reads a second, dozens of every user. */
+const READS_PAST_WINDOW_MS = 300;
 
 interface Write {
   id: number;
@@ -29,6 +31,25 @@ interface Write {
 const nameOf = (tag: string, i: number, version: number) => `${tag} ${i} v${version}`;
 /** createUsers names them "<tag> <i>": version 0. */
 const versionOf = (name: string | undefined) => Number(/ v(\d+)$/.exec(name ?? '')?.[1] ?? 0);
+
+type VersionedRead = ReadOutcome & { version: number };
+
+/** B's reads per user (the name says which: "<tag> <i> v<version>"). */
+function readsByUser(outcomes: ReadOutcome[], ids: number[], tag: string): Map<number, VersionedRead[]> {
+  const reads = new Map(ids.map((id) => [id, [] as VersionedRead[]]));
+  const indexOf = (name: string | undefined) => Number(new RegExp(`^${tag} (\\d+)`).exec(name ?? '')?.[1]);
+  for (const o of outcomes) reads.get(ids[indexOf(o.name)])?.push({ ...o, version: versionOf(o.name) });
+  return reads;
+}
+
+/**
+ * How long after the ack B still answered with an older value: to the answer of the last such
+ * read (its response time included, so never flattered by a slow reader), 0 when none came after it.
+ */
+function msServingOld(write: Write, reads: VersionedRead[]): number {
+  const old = reads.filter((r) => r.at >= write.ackAt && r.version < write.version);
+  return old.length === 0 ? 0 : Math.max(...old.map((r) => r.at + r.ms)) - write.ackAt;
+}
 
 /**
  * Issue 10, several API instances: A reaches Redis through the fault proxy, B straight. The proxy
@@ -82,7 +103,7 @@ describe('asymmetric partition: one API cut off from Redis, one not (two built A
     await Promise.allSettled([proxy?.stop(), redis?.stop(), db?.drop()]);
   }, 30_000);
 
-  it('B learns of the writes A could not make in Redis within LOG_POLL_MS, and never reads one back stale after that', async () => {
+  it('B stops serving what A could not write to Redis within LOG_POLL_MS + 500 ms, and never reads it back stale after that', async () => {
     const bBefore = await status(reader.client);
     const load = readers(reader.client, ids, 4);
     const writes: Write[] = [];
@@ -100,14 +121,8 @@ describe('asymmetric partition: one API cut off from Redis, one not (two built A
           await sleep(WRITE_GAP_MS);
         }
       }
-      // A positive signal to stop on: B serves every last name (then one window more of reads).
-      const last = Object.fromEntries(ids.map((id, i) => [id, nameOf(TAG, i, VERSIONS)]));
-      await waitFor('B serves every last name', async () => {
-        const latest = await Promise.all(ids.map((id) => read(reader.client, id)));
-        return latest.every((r, k) => r.name === last[ids[k]]);
-      });
-      const lastAck = writes[writes.length - 1].ackAt;
-      await sleep(Math.max(0, lastAck + WINDOW_MS - performance.now()));
+      // The claim is about reads after each write's window: keep reading a little past the last one.
+      await sleep(writes[writes.length - 1].ackAt + WINDOW_MS + READS_PAST_WINDOW_MS - performance.now());
     } finally {
       outcomes = await load.stop();
     }
@@ -122,9 +137,7 @@ describe('asymmetric partition: one API cut off from Redis, one not (two built A
     expect(bAfter.stats.attempts).toBe(bBefore.stats.attempts);
 
     expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
-    const readsOf = new Map(ids.map((id) => [id, [] as (ReadOutcome & { version: number })[]]));
-    const idOf = (name: string | undefined) => ids[Number(new RegExp(`^${TAG} (\\d+)`).exec(name ?? '')?.[1])];
-    for (const o of outcomes) readsOf.get(idOf(o.name))?.push({ ...o, version: versionOf(o.name) });
+    const readsOf = readsByUser(outcomes, ids, TAG);
 
     // Safety: once a write's window has passed, no read of that user returns an older version.
     const stale = writes.flatMap((w) =>
@@ -133,28 +146,22 @@ describe('asymmetric partition: one API cut off from Redis, one not (two built A
         .filter((r) => r.at >= w.ackAt + WINDOW_MS && r.version < w.version)
         .map((r) => ({ id: w.id, wrote: w.version, read: r.version, source: r.source, msAfterAck: Math.round(r.at - w.ackAt) })),
     );
-    expect(stale).toEqual([]);
+    expect({ stale: stale.length, first: stale.slice(0, 5) }).toEqual({ stale: 0, first: [] });
 
-    // How long B served the old value: from the ack to the first fresh read after the last stale one.
-    const learnedMs = writes.map((w) => {
-      const after = readsOf.get(w.id)!.filter((r) => r.at >= w.ackAt);
-      const lastStale = after.findLastIndex((r) => r.version < w.version);
-      const fresh = after.slice(lastStale + 1).find((r) => r.version >= w.version);
-      return fresh ? fresh.at - w.ackAt : Infinity;
-    });
+    const servingOldMs = writes.map((w) => msServingOld(w, readsOf.get(w.id)!));
     // Old values B served from Redis after an ack: the hazard is real, and the poll ended it.
     const staleAfterAck = writes.flatMap((w) =>
       readsOf.get(w.id)!.filter((r) => r.at >= w.ackAt && r.version < w.version && r.source === 'redis'),
     );
-    const sorted = sortedAscending(learnedMs);
+    const sorted = sortedAscending(servingOldMs);
     const fromRedis = outcomes.filter((o) => o.source === 'redis').length;
     console.log(
       `asymmetric partition: ${writes.length} writes on A, ${outcomes.length} reads on B (${fromRedis} from Redis); ` +
-        `B served the new value ${Math.round(percentile(sorted, 50) ?? 0)} ms (median) / ${Math.round(sorted[sorted.length - 1])} ms (max) ` +
-        `after the ack (window ${WINDOW_MS} ms); ${staleAfterAck.length} old values served from Redis after an ack, all before the window; ` +
+        `B's last answer with the old value came ${Math.round(percentile(sorted, 50) ?? 0)} ms (median) / ${Math.round(sorted[sorted.length - 1])} ms (max) ` +
+        `after the ack (window ${WINDOW_MS} ms); ${staleAfterAck.length} old values served from Redis after an ack, none after the window; ` +
         `A has ${aStats.pendingInvalidations} keys pending`,
     );
-    expect(Math.max(...learnedMs)).toBeLessThanOrEqual(WINDOW_MS);
+    expect(Math.max(...servingOldMs)).toBeLessThanOrEqual(WINDOW_MS);
     expect(staleAfterAck.length).toBeGreaterThan(0);
     // B served from Redis (it did not pass by reading MySQL): most reads, and every user again at the end.
     expect(fromRedis / outcomes.length).toBeGreaterThan(0.5);
