@@ -1,6 +1,7 @@
 import type { ChaosRun, ChaosTargetsResponse, UserDto } from '@rrl/contracts';
 import { waitFor } from '@rrl/testing';
-import { COMPOSE_CHAOS_TOKEN, ComposeStack, type ComposeHttp } from './compose/compose-stack';
+import { COMPOSE_CHAOS_TOKEN, ComposeStack } from './compose/compose-stack';
+import type { LabClient } from './support/lab-client';
 
 const auth = { authorization: `Bearer ${COMPOSE_CHAOS_TOKEN}` };
 
@@ -9,13 +10,13 @@ interface Read {
   source: string | null;
 }
 
-async function read(http: ComposeHttp, id: number): Promise<Read> {
+async function read(http: LabClient, id: number): Promise<Read> {
   const res = await http.get(`/api/users/${id}`);
   return { status: res.status, source: res.headers.get('x-cache-source') };
 }
 
 /** Reads `ids` six wide while `during` runs, and a few more after it; returns every read. */
-async function readWhile<T>(http: ComposeHttp, ids: number[], during: () => Promise<T>) {
+async function readWhile<T>(http: LabClient, ids: number[], during: () => Promise<T>) {
   const reads: Read[] = [];
   let stop = false;
   let i = 0;

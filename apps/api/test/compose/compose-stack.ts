@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, testDocker, waitFor } from '@rrl/testing';
+import { labClient, type LabClient } from '../support/lab-client';
 import { buildHostImages } from './host-images';
 
 const exec = promisify(execFile);
@@ -22,42 +23,16 @@ async function composeCommand(): Promise<string[]> {
   }
 }
 
-export interface ComposeHttp {
-  get<T = unknown>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
-  send<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
-}
-
-function httpClient(url: string): ComposeHttp & { url: string } {
-  return {
-    url,
-    async get<T>(p: string) {
-      const res = await fetch(url + p);
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
-    },
-
-    async send<T>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
-      const res = await fetch(url + p, {
-        method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-    },
-  };
-}
-
 /**
  * docker-compose.yml started for real on the local engine, with docker-compose.test.yml swapping
  * in the stand-in images, under a project name of its own and the API on a free host port.
  */
-export class ComposeStack implements ComposeHttp {
+export class ComposeStack implements LabClient {
   private constructor(
     readonly project: string,
     readonly url: string,
     /** The ha profile's API (api-ha). */
-    readonly ha: ComposeHttp & { url: string },
+    readonly ha: LabClient,
     private readonly command: string[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly profiles: string[],
@@ -85,7 +60,7 @@ export class ComposeStack implements ComposeHttp {
     const stack = new ComposeStack(
       project,
       `http://127.0.0.1:${port}`,
-      httpClient(`http://127.0.0.1:${haPort}`),
+      labClient(`http://127.0.0.1:${haPort}`),
       await composeCommand(),
       env,
       opts.profiles ?? [],
@@ -147,11 +122,11 @@ export class ComposeStack implements ComposeHttp {
   }
 
   get<T>(p: string) {
-    return httpClient(this.url).get<T>(p);
+    return labClient(this.url).get<T>(p);
   }
 
   send<T>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
-    return httpClient(this.url).send<T>(method, p, body, headers);
+    return labClient(this.url).send<T>(method, p, body, headers);
   }
 
   /** `compose down`: containers, the project's network and anonymous volumes go. */

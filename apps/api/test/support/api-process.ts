@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { waitFor } from '@rrl/testing';
+import { labClient, type LabClient } from './lab-client';
 
 const DIST = path.resolve(__dirname, '../../dist');
 
@@ -16,6 +17,11 @@ export class ApiProcess {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** HTTP calls to it, as to an in-process Lab (support/readers.ts takes either). */
+  get client(): LabClient {
+    return labClient(this.url);
   }
 
   /** Recent output, for a failing test's message. */

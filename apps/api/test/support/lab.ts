@@ -5,6 +5,7 @@ import { waitFor } from '@rrl/testing';
 import { createApp } from '../../src/app.factory';
 import { prepareLabRuntime, type LocalTarget } from '../../src/embedded/lab-runtime';
 import type { LiveOptions } from '../../src/live/live.options';
+import { labClient, type LabClient } from './lab-client';
 
 export interface LabOptions {
   redis?: { host?: string; port: number; password?: string; username?: string };
@@ -18,13 +19,10 @@ export interface LabOptions {
   waitForDatabase?: boolean;
 }
 
-export interface Lab {
+export interface Lab extends LabClient {
   app: NestFastifyApplication;
   /** The config the app runs with (after the runtime pointed it at a proxy, if enabled). */
   config: AppConfig;
-  url: string;
-  get<T = unknown>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
-  send<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
@@ -61,37 +59,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   if (opts.waitForDatabase !== false) {
     await waitFor('database connected', async () => (await fetch(`${base}/health/ready`)).status === 200, 30_000);
   }
-  return {
-    app,
-    config: runtime.config,
-    url: base,
-    async get<T>(path: string) {
-      const res = await fetch(base + path);
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
-    },
-    async send<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-      const res = await fetch(base + path, {
-        method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-    },
-    close: () => app.close(),
-  };
-}
-
-/** Runs `fn` concurrently `concurrency` wide until `until()` is true; returns every outcome. */
-export async function hammer<T>(concurrency: number, fn: () => Promise<T>, until: () => boolean): Promise<T[]> {
-  const out: T[] = [];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (!until()) out.push(await fn());
-    }),
-  );
-  return out;
+  return { ...labClient(base), app, config: runtime.config, close: () => app.close() };
 }
 
 /** The nearest-rank percentile of unsorted values, 0 when there are none. */

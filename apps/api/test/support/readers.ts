@@ -1,5 +1,5 @@
 import type { UserDto, UserReadResult } from '@rrl/contracts';
-import { hammer, type Lab } from './lab';
+import type { LabClient } from './lab-client';
 
 /** What one GET /api/users/:id looked like from the client's side. */
 export interface ReadOutcome {
@@ -9,17 +9,30 @@ export interface ReadOutcome {
   name?: string;
   /** The error code of a failed read. */
   code?: string;
+  /** When the read was sent (performance.now()), to order it against a write's acknowledgement. */
+  at: number;
   ms: number;
 }
 
-export async function read(lab: Lab, id: number): Promise<ReadOutcome> {
+export async function read(lab: LabClient, id: number): Promise<ReadOutcome> {
   const t0 = performance.now();
   const r = await lab.get<UserReadResult & { code?: string }>(`/api/users/${id}`);
-  return { status: r.status, source: r.body?.source, name: r.body?.user?.name, code: r.body?.code, ms: performance.now() - t0 };
+  return { status: r.status, source: r.body?.source, name: r.body?.user?.name, code: r.body?.code, at: t0, ms: performance.now() - t0 };
+}
+
+/** Runs `fn` concurrently `concurrency` wide until `until()` is true; returns every outcome. */
+async function hammer<T>(concurrency: number, fn: () => Promise<T>, until: () => boolean): Promise<T[]> {
+  const out: T[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (!until()) out.push(await fn());
+    }),
+  );
+  return out;
 }
 
 /** Concurrent readers over `ids` until stopped; `completed()` counts reads so far, stop() returns every outcome. */
-export function readers(lab: Lab, ids: number[], concurrency = 6) {
+export function readers(lab: LabClient, ids: number[], concurrency = 6) {
   let stop = false;
   let i = 0;
   let completed = 0;
@@ -31,7 +44,7 @@ export function readers(lab: Lab, ids: number[], concurrency = 6) {
   return { completed: () => completed, stop: async () => ((stop = true), done) };
 }
 
-export async function createUsers(lab: Lab, n: number, tag: string): Promise<number[]> {
+export async function createUsers(lab: LabClient, n: number, tag: string): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < n; i++)
     ids.push((await lab.send<UserDto>('POST', '/api/users', { name: `${tag} ${i}`, email: `${tag}${i}@example.test` })).body.id);
