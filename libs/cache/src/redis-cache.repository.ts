@@ -65,7 +65,7 @@ export class RedisCacheRepository implements OnModuleDestroy {
       this.counters.breakerRejections++;
       return UNAVAILABLE_NOW;
     }
-    return this.breaker.execute(() => this.redis.client.get(key)).then(toRead, this.readFailed);
+    return this.breaker.settle(() => this.redis.client.get(key), toRead, this.readFailed);
   }
 
   /** Read-populate: SET with a TTL, NX unless told to overwrite; not awaited, a failure only costs a later miss. */

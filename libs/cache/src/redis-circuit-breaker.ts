@@ -18,6 +18,8 @@ export type RedisBreakerOptions = AppConfig['redis']['resilience']['breaker'];
 /** Transitions kept for GET /api/cache/stats; enough to show a few outages in a row. */
 const HISTORY_LIMIT = 50;
 
+const identity = <T>(value: T): T => value;
+
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
@@ -107,6 +109,17 @@ export class RedisCircuitBreaker {
   }
 
   execute<T>(fn: () => Promise<T>): Promise<T> {
+    // The original rejection reason is passed on untouched, whatever it is.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    return this.settle(fn, identity, (error) => Promise.reject(error));
+  }
+
+  /**
+   * execute() and the caller's own then() in one promise: `onValue` maps a success, `onError` a
+   * failure (after the breaker counted it, or the rejection when the breaker did not let the call
+   * through). The read path's hot call (see bench/run.ts): one promise on top of the client's.
+   */
+  settle<T, R>(fn: () => Promise<T>, onValue: (value: T) => R, onError: (error: unknown) => R | Promise<R>): Promise<R> {
     const state = this.policy.state;
     if (state === CircuitState.Closed) {
       // Closed-state fast path, by hand because cockatiel's execute() costs ~10 % of a cache hit
@@ -116,23 +129,21 @@ export class RedisCircuitBreaker {
       return fn().then(
         (value) => {
           this.trips.success(CircuitState.Closed);
-          return value;
+          return onValue(value);
         },
-        // The original rejection reason is passed on untouched, whatever it is.
-        /* eslint-disable @typescript-eslint/prefer-promise-reject-errors */
         (error: unknown) =>
           this.policy
-            .execute(() => Promise.reject(error))
+            .execute(() => Promise.reject(error as Error))
             .then(
-              () => Promise.reject(error),
-              () => Promise.reject(error),
+              () => onError(error),
+              () => onError(error),
             ),
-        /* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
       );
     }
     // cockatiel parks calls behind the half-open probe; a read must not wait on a dead Redis.
-    if (state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError('Redis circuit is half-open: a probe is in flight'));
-    return this.policy.execute(fn);
+    if (state === CircuitState.HalfOpen)
+      return Promise.resolve(onError(new BrokenCircuitError('Redis circuit is half-open: a probe is in flight')));
+    return this.policy.execute(fn).then(onValue, onError);
   }
 
   /**
