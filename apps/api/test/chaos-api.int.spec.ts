@@ -64,7 +64,14 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
       'latency',
       'mysql-outage',
       'both-down',
+      'failover',
+      'failover-pause',
+      'manual-failover',
     ]);
+    // The failovers act on whichever node Sentinel names master: no target is required.
+    const failover = body.find((s) => s.name === 'failover')!;
+    expect(failover.parameters.required ?? []).not.toContain('target');
+    expect(failover.parameters).toMatchObject({ properties: { downtimeMs: { default: 5000 }, promotionTimeoutMs: { default: 30_000 } } });
     const restart = body.find((s) => s.name === 'restart')!;
     expect(restart.parameters).toMatchObject({
       required: ['target'],
