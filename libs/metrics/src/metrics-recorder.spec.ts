@@ -48,6 +48,13 @@ describe('MetricsRecorder', () => {
     }
   };
 
+  it('a breaker that never changed state has been closed since the app started (the dashboard shows how long)', () => {
+    const startedAt = now;
+    const r = new MetricsRecorder(clock);
+    advance(r, 5);
+    expect(r.snapshot().breaker).toEqual({ state: 'closed', since: new Date(startedAt).toISOString() });
+  });
+
   it('rates over 10 s and 60 s come from the reads inside each window', () => {
     const r = new MetricsRecorder(clock);
     r.redisTransition(transition('connecting', 'ready'));

@@ -87,6 +87,8 @@ export class MetricsRecorder {
 
   constructor(private readonly now: () => number = Date.now) {
     this.startedAt = now();
+    // The breaker starts closed with the app: until its first transition it has been closed since then.
+    this.breaker.since = this.startedAt;
     this.outages = new OutageTracker(now);
     this.sample();
   }
