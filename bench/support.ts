@@ -1,4 +1,4 @@
-/** Shared bench plumbing: closed-loop workers, interleaved rounds, medians. */
+/** Shared bench plumbing: closed-loop workers, interleaved rounds, medians, the in-process API's config, JSON requests to the API. */
 import { deepMerge, percentile } from '@rrl/common';
 import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 
@@ -91,4 +91,18 @@ export function benchConfig(redisPort: number, overrides: DeepPartial<AppConfig>
     logging: { level: 'error', format: 'json' },
   };
   return loadConfig({ env: {}, overrides: deepMerge(base, overrides) });
+}
+
+/** The chaos token the fault benches configure their API with and send. */
+export const BENCH_TOKEN = 'fault-matrix-token';
+
+/** A request to the API at `base` with the bench's chaos token; the reply's JSON body (undefined when empty). */
+export async function json<T>(base: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(base + p, {
+    method,
+    headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
