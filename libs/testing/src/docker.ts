@@ -40,7 +40,7 @@ export async function ensureDocker(): Promise<Docker> {
 }
 
 /** Libraries the dynamic loader needs for `binary`, plus the loader itself (absolute paths). */
-async function sharedLibraries(binary: string): Promise<string[]> {
+export async function sharedLibraries(binary: string): Promise<string[]> {
   const { stdout } = await exec('ldd', [binary]);
   return stdout
     .split('\n')

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { buildImageOnce } from '@rrl/testing';
+import { buildImageOnce, sharedLibraries } from '@rrl/testing';
 
 const exec = promisify(execFile);
 
@@ -29,15 +29,6 @@ interface ImageSpec {
 }
 
 const CONTEXTS = __dirname;
-
-/** Libraries the dynamic loader needs for `binary`, plus the loader itself (absolute paths). */
-async function sharedLibraries(binary: string): Promise<string[]> {
-  const { stdout } = await exec('ldd', [binary]);
-  return stdout
-    .split('\n')
-    .map((l) => /=>\s*(\/\S+)/.exec(l)?.[1] ?? /^\s*(\/\S+)/.exec(l)?.[1])
-    .filter((p): p is string => !!p);
-}
 
 function which(name: string): string {
   for (const dir of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
