@@ -24,6 +24,7 @@ import { client, HUNG_MS, newTally, versionOf, WRITE_SHARE, type Tally } from '.
 import { PEERS } from './peers';
 import { labHttpPath, labPath, type ReadPath } from './read-path';
 import { runSentinelMatrix } from './sentinel-matrix';
+import { BENCH_TOKEN, json } from './support';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -44,7 +45,6 @@ const FAULT_MS = Number(process.env.BENCH_FAULT_MS ?? (WITH_PEERS ? 12_000 : 300
 const RECOVERY_WAIT_MS = 20_000;
 /** A path that cannot be cleared, warmed and read from its cache within this is rebuilt (a process restart). */
 const SETTLE_MS = 30_000;
-const TOKEN = 'fault-matrix-token';
 const REDIS_PASSWORD = 'fault-matrix-redis-pw';
 const PEER_SCENARIOS = ['crash', 'restart', 'pause', 'partition', 'latency', 'auth-failure'];
 
@@ -63,16 +63,6 @@ interface Row {
   tally: Tally;
   recoverMs: number | null;
   note: string;
-}
-
-async function json<T>(base: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(base + p, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
 /**
@@ -208,7 +198,7 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
       host: '127.0.0.1',
       redis: { host: '127.0.0.1', port: redis.port, password: REDIS_PASSWORD },
       mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' },
-      chaos: { token: TOKEN, proxy: { enabled: true, listenPort: 0 } },
+      chaos: { token: BENCH_TOKEN, proxy: { enabled: true, listenPort: 0 } },
       logging: { level: 'error', format: 'json' },
     },
   });
@@ -301,7 +291,7 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
 
 /** The lab over HTTP; or, with --peers, the lab in-process and every peer, all on the same Redis (through the proxy) and database. */
 function pathSlots(base: string, config: AppConfig, cache: UserCacheService, users: UsersRepository): PathSlot[] {
-  if (!WITH_PEERS) return [{ path: labHttpPath(base, TOKEN), inMemory: false, rebuild: null, rebuilt: 0 }];
+  if (!WITH_PEERS) return [{ path: labHttpPath(base, BENCH_TOKEN), inMemory: false, rebuild: null, rebuilt: 0 }];
   const lab = `the lab: commandTimeout ${config.redis.connection.commandTimeout} ms, breaker, single-flight, pending invalidations (write-through)`;
   const env = {
     redis: { host: config.redis.host ?? '127.0.0.1', port: config.redis.port, password: config.redis.password ?? undefined },

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { ServerMessage } from '@rrl/contracts';
 import WebSocket from 'ws';
 import { percentile } from '@rrl/common';
+import { benchConfig } from './support';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 200);
 const STALLED = Number(process.env.STALLED ?? 20);
@@ -28,7 +29,6 @@ async function server(): Promise<void> {
   const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
   const { prepareLabRuntime } = require('../apps/api/dist/embedded/lab-runtime') as typeof import('../apps/api/src/embedded/lab-runtime');
   const { ManagedProcess, RedisServerProcess } = require('@rrl/chaos') as typeof import('@rrl/chaos');
-  const { loadConfig } = require('@rrl/config') as typeof import('@rrl/config');
   /* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports */
   const perTick = Math.round(LINES_PER_SECOND / 100);
   const script = `console.log('ready'); let n = 0; setInterval(() => { let s = ''; for (let i = 0; i < ${perTick}; i++) s += 'flood line ' + (n++) + ' ' + 'x'.repeat(80) + '\\n'; process.stdout.write(s); }, 10);`;
@@ -41,16 +41,9 @@ async function server(): Promise<void> {
   });
   const redis = await RedisServerProcess.start();
   await flood.start();
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      port: 0,
-      host: '127.0.0.1',
-      redis: { host: '127.0.0.1', port: redis.port },
-      sqlite: { file: ':memory:' },
-      logging: { level: 'warn', format: 'json' },
-      chaos: { token: TOKEN, probe: { readsPerSecond: 0 } },
-    },
+  const config = benchConfig(redis.port, {
+    logging: { level: 'warn' },
+    chaos: { token: TOKEN, probe: { readsPerSecond: 0 } },
   });
   const app = await createApp(await prepareLabRuntime(config, [{ process: flood, kind: 'other' }]));
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -8,11 +8,11 @@
  * Run: npm run bench:loadtest-memory   (builds first; private redis-server, in-memory SQLite)
  */
 import { RedisServerProcess } from '@rrl/chaos';
-import { loadConfig } from '@rrl/config';
 import type { LoadTestRun } from '@rrl/contracts';
 import { LoadTestService } from '@rrl/loadtest';
 import { RedisConnectionService } from '@rrl/redis';
 import { DatabaseConnectionService } from '@rrl/users';
+import { benchConfig } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources, as bench/run.ts does. */
@@ -36,16 +36,7 @@ const rssAfterGc = () => {
 async function main(): Promise<void> {
   if (!gc) throw new Error('run with node --expose-gc (npm run bench:loadtest-memory does)');
   const redis = await RedisServerProcess.start();
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      port: 0,
-      host: '127.0.0.1',
-      redis: { host: '127.0.0.1', port: redis.port },
-      sqlite: { file: ':memory:' },
-      logging: { level: 'warn', pretty: false },
-    },
-  });
+  const config = benchConfig(redis.port, { logging: { level: 'warn' } });
   const app = await createApp(await prepareLabRuntime(config));
   try {
     await app.init();

@@ -18,7 +18,6 @@ import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { UserCacheService } from '@rrl/cache';
 import { RedisServerProcess } from '@rrl/chaos';
-import { loadConfig } from '@rrl/config';
 import { DatabaseConnectionService, UsersRepository } from '@rrl/users';
 import { RedisConnectionService } from '@rrl/redis';
 import { Controller, Get, Inject, Module, Param, Res } from '@nestjs/common';
@@ -29,7 +28,7 @@ import type { FastifyReply } from 'fastify';
 import { benchLoopTest } from './loadtest';
 import { metricsOverhead } from './metrics-overhead';
 import { PEERS } from './peers';
-import { compareMany, measure, median } from './support';
+import { benchConfig, compareMany, measure, median } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
@@ -86,16 +85,7 @@ async function main(): Promise<void> {
 }
 
 async function bench(redis: RedisServerProcess): Promise<void> {
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      port: 0,
-      host: '127.0.0.1',
-      redis: { host: '127.0.0.1', port: redis.port },
-      sqlite: { file: ':memory:' },
-      logging: { level: 'error', format: 'json' },
-    },
-  });
+  const config = benchConfig(redis.port);
   const app = await createApp(await prepareLabRuntime(config));
   await app.listen({ port: 0, host: '127.0.0.1' });
   await app.get(DatabaseConnectionService).whenConnected();

@@ -1,8 +1,8 @@
 /** The fault benches' HTTP clients: readers and writers against a running API, and what they saw. */
 import { sleep } from '@rrl/common';
 import type { CacheStats, RedisStatus, UserDto, UserReadResult } from '@rrl/contracts';
+import { json } from './support';
 
-export const TOKEN = 'fault-matrix-token';
 /** Share of client operations that are writes (PATCH), the rest reads. */
 export const WRITE_SHARE = 0.1;
 
@@ -30,16 +30,6 @@ export const newTally = (): Tally => ({
 });
 
 const versionOf = (name: string) => Number(/ v(\d+)$/.exec(name)?.[1] ?? -1);
-
-export async function json<T>(base: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(base + p, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
 
 /**
  * One client: owns a few users, writes a new version now and then, reads its users (and others)

@@ -10,7 +10,8 @@
 import { loadConfig } from '@rrl/config';
 import type { ChaosRun, FailoverMetrics } from '@rrl/contracts';
 import { MariaDbProcess, RedisSentinelTopology } from '@rrl/testing';
-import { client, json, newTally, settle, sleep, TOKEN, WRITE_SHARE, type Tally } from './sentinel-clients';
+import { client, newTally, settle, sleep, WRITE_SHARE, type Tally } from './sentinel-clients';
+import { BENCH_TOKEN, json } from './support';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -56,7 +57,7 @@ export async function runSentinelMatrix({ clients, users }: { clients: number; u
       host: '127.0.0.1',
       redis: { sentinel: { nodes: topology.sentinelNodes, masterName: topology.masterName } },
       mysql: { host: '127.0.0.1', port: maria.port, user: 'root', password: '', database: 'lab' },
-      chaos: { token: TOKEN },
+      chaos: { token: BENCH_TOKEN },
       logging: { level: 'error', format: 'json' },
     },
   });

@@ -1,5 +1,6 @@
-/** Shared bench plumbing: closed-loop workers, interleaved rounds, medians. */
-import { percentile } from '@rrl/common';
+/** Shared bench plumbing: closed-loop workers, interleaved rounds, medians, the in-process API's config, JSON requests to the API. */
+import { deepMerge, percentile } from '@rrl/common';
+import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 
 export interface Rate {
   ops: number;
@@ -75,4 +76,33 @@ export async function compareMany<K extends string>(rounds: number, variants: Re
 export async function compare(rounds: number, baseline: () => Promise<number>, candidate: () => Promise<number>) {
   const c = await compareMany(rounds, { baseline, candidate });
   return { ...c.medians, ...c.ratio('candidate', 'baseline') };
+}
+
+/**
+ * The in-process API's config: on a free port, over the bench's redis-server, SQLite in memory,
+ * JSON logs at error level (the bench prints its own results); `overrides` merged on top.
+ */
+export function benchConfig(redisPort: number, overrides: DeepPartial<AppConfig> = {}): AppConfig {
+  const base = {
+    port: 0,
+    host: '127.0.0.1',
+    redis: { host: '127.0.0.1', port: redisPort },
+    sqlite: { file: ':memory:' },
+    logging: { level: 'error', format: 'json' },
+  };
+  return loadConfig({ env: {}, overrides: deepMerge(base, overrides) });
+}
+
+/** The chaos token the fault benches configure their API with and send. */
+export const BENCH_TOKEN = 'fault-matrix-token';
+
+/** A request to the API at `base` with the bench's chaos token; the reply's JSON body (undefined when empty). */
+export async function json<T>(base: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(base + p, {
+    method,
+    headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

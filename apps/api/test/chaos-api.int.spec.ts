@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ChaosAccess } from '@rrl/chaos/nest';
-import type { ApiErrorBody, ChaosRun, ChaosTargetsResponse, LogLine, RedisStatus, ScenarioInfo } from '@rrl/contracts';
+import {
+  SCENARIO_NAMES,
+  type ApiErrorBody,
+  type ChaosRun,
+  type ChaosTargetsResponse,
+  type LogLine,
+  type RedisStatus,
+  type ScenarioInfo,
+} from '@rrl/contracts';
 import { createTestDatabase, RedisServerProcess, waitFor } from '@rrl/testing';
 import { Redis } from 'ioredis';
 import { startLab, type Lab } from './support/lab';
@@ -54,20 +62,7 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
   it('lists every scenario with its parameters, defaults and bounds', async () => {
     const { status, body } = await lab.send<ScenarioInfo[]>('GET', '/api/chaos/scenarios', undefined, auth);
     expect(status).toBe(200);
-    expect(body.map((s) => s.name)).toEqual([
-      'crash',
-      'stop-start',
-      'restart',
-      'pause',
-      'auth-failure',
-      'partition',
-      'latency',
-      'mysql-outage',
-      'both-down',
-      'failover',
-      'failover-pause',
-      'manual-failover',
-    ]);
+    expect(body.map((s) => s.name)).toEqual(SCENARIO_NAMES);
     // The failovers act on whichever node Sentinel names master: no target is required.
     const failover = body.find((s) => s.name === 'failover')!;
     expect(failover.parameters.required ?? []).not.toContain('target');

@@ -1,7 +1,7 @@
-import type { ApiErrorBody, LoadTestRequest, LoadTestRun, RedisStatus } from '@rrl/contracts';
+import type { ApiErrorBody, LoadTestRequest, LoadTestRun } from '@rrl/contracts';
 import { LoadTestService } from '@rrl/loadtest';
-import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
-import { startLab, type Lab } from './support/lab';
+import { waitFor, type RedisServerProcess } from '@rrl/testing';
+import { startRedisLab, type Lab, type RedisLab } from './support/lab';
 
 const USERS = 500;
 const request = (over: Partial<LoadTestRequest> = {}): LoadTestRequest => ({
@@ -13,8 +13,8 @@ const request = (over: Partial<LoadTestRequest> = {}): LoadTestRequest => ({
 });
 
 describe('loop test API (real redis-server, real MariaDB)', () => {
+  let env: RedisLab;
   let redis: RedisServerProcess;
-  let db: TestDatabase;
   let lab: Lab;
 
   const run = async (id: string) => (await lab.get<LoadTestRun>(`/api/loadtests/${id}`)).body;
@@ -22,17 +22,11 @@ describe('loop test API (real redis-server, real MariaDB)', () => {
     waitFor(`loop test ${id} ended`, async () => (await run(id)).status !== 'running', timeoutMs).then(() => run(id));
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-    db = await createTestDatabase();
-    lab = await startLab({ redis: { port: redis.port }, mysql: db });
-    await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
+    env = await startRedisLab();
+    ({ redis, lab } = env);
   }, 60_000);
 
-  afterAll(async () => {
-    await lab?.close();
-    await redis?.stop();
-    await db?.drop();
-  });
+  afterAll(() => env?.close());
 
   it('400 names each bad field', async () => {
     const res = await lab.send<ApiErrorBody>('POST', '/api/loadtests', {

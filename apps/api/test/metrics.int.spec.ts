@@ -1,12 +1,12 @@
-import type { MetricsSnapshot, RedisStatus } from '@rrl/contracts';
-import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
+import type { MetricsSnapshot } from '@rrl/contracts';
+import { waitFor, type RedisServerProcess } from '@rrl/testing';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { createUsers, read } from './support/readers';
-import { startLab, type Lab } from './support/lab';
+import { startRedisLab, type Lab, type RedisLab } from './support/lab';
 
 describe('metrics: GET /metrics and /api/metrics/snapshot after real traffic (real redis-server, real MariaDB)', () => {
+  let env: RedisLab;
   let redis: RedisServerProcess;
-  let db: TestDatabase;
   let lab: Lab;
   let ids: number[];
 
@@ -20,18 +20,12 @@ describe('metrics: GET /metrics and /api/metrics/snapshot after real traffic (re
   };
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-    db = await createTestDatabase();
-    lab = await startLab({ redis: { port: redis.port }, mysql: db });
-    await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
+    env = await startRedisLab();
+    ({ redis, lab } = env);
     ids = await createUsers(lab, 20, 'metrics');
   }, 60_000);
 
-  afterAll(async () => {
-    await lab?.close();
-    await redis?.stop();
-    await db?.drop();
-  });
+  afterAll(() => env?.close());
 
   it('counts a known workload: totals, hit rate and rates over the last 10 s', async () => {
     // Let the 10 s window hold only this workload: setup reads are older than it.

@@ -1,24 +1,18 @@
 import type { ApiErrorBody, CacheStats, Page, RedisStatus, UserDto, UserReadResult } from '@rrl/contracts';
-import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
-import { startLab, type Lab } from './support/lab';
+import { waitFor, type RedisServerProcess } from '@rrl/testing';
+import { startRedisLab, type Lab, type RedisLab } from './support/lab';
 
 describe('users API over real Redis and MariaDB', () => {
+  let env: RedisLab;
   let redis: RedisServerProcess;
-  let db: TestDatabase;
   let lab: Lab;
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-    db = await createTestDatabase();
-    lab = await startLab({ redis: { port: redis.port }, mysql: db });
-    await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
+    env = await startRedisLab();
+    ({ redis, lab } = env);
   }, 60_000);
 
-  afterAll(async () => {
-    await lab?.close();
-    await redis?.stop();
-    await db?.drop();
-  });
+  afterAll(() => env?.close());
 
   it('reads through: first from MySQL, then from Redis, saying where and how long', async () => {
     const created = await lab.send<UserDto>('POST', '/api/users', { name: 'Ada Lovelace', email: 'ada@example.test', city: 'London' });

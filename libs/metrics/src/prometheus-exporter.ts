@@ -121,10 +121,7 @@ export class PrometheusExporter {
 
   private counter(name: string, help: string, labelNames: string[], read: () => Sample[]): void {
     new Counter({
-      name: PREFIX + name,
-      help,
-      labelNames,
-      registers: [this.registry],
+      ...this.registered(name, help, labelNames),
       collect() {
         this.reset();
         for (const s of read()) this.inc(s.labels ?? {}, s.value);
@@ -134,15 +131,17 @@ export class PrometheusExporter {
 
   private gauge(name: string, help: string, labelNames: string[], read: () => Sample[]): void {
     new Gauge({
-      name: PREFIX + name,
-      help,
-      labelNames,
-      registers: [this.registry],
+      ...this.registered(name, help, labelNames),
       collect() {
         this.reset();
         for (const s of read()) this.set(s.labels ?? {}, s.value);
       },
     });
+  }
+
+  /** A metric's name, help and labels, registered in this exporter's registry. */
+  private registered(name: string, help: string, labelNames: string[]) {
+    return { name: PREFIX + name, help, labelNames, registers: [this.registry] };
   }
 
   /**

@@ -40,7 +40,7 @@ export async function ensureDocker(): Promise<Docker> {
 }
 
 /** Libraries the dynamic loader needs for `binary`, plus the loader itself (absolute paths). */
-async function sharedLibraries(binary: string): Promise<string[]> {
+export async function sharedLibraries(binary: string): Promise<string[]> {
   const { stdout } = await exec('ldd', [binary]);
   return stdout
     .split('\n')
@@ -62,15 +62,7 @@ CMD ["--protected-mode", "no", "--save", "", "--appendonly", "no"]
  * no registry is reachable from CI. Kept when the tag already exists.
  */
 export async function buildRedisImage(tag = DEFAULT_REDIS_IMAGE, binary = '/usr/bin/redis-server'): Promise<string> {
-  const docker = await ensureDocker();
-  try {
-    await docker.getImage(tag).inspect();
-    return tag;
-  } catch (e) {
-    if (dockerStatus(e) !== 404) throw e;
-  }
-  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-redis-image-'));
-  try {
+  return buildImageOnce(tag, async (context) => {
     // The binary must be named redis-server: it picks its mode (server / check-rdb) from its name.
     fs.copyFileSync(fs.realpathSync(binary), path.join(context, 'redis-server'));
     for (const lib of await sharedLibraries(binary)) {
@@ -79,7 +71,30 @@ export async function buildRedisImage(tag = DEFAULT_REDIS_IMAGE, binary = '/usr/
       fs.copyFileSync(lib, target); // follows symlinks: the loader looks the file up by this name
     }
     fs.writeFileSync(path.join(context, 'Dockerfile'), DOCKERFILE);
-    const stream = await docker.buildImage({ context, src: ['Dockerfile', 'redis-server', 'rootfs'] }, { t: tag });
+    return ['Dockerfile', 'redis-server', 'rootfs'];
+  });
+}
+
+/**
+ * Builds `tag` from a temporary context that `fill` writes (it returns the paths to send), unless
+ * the engine already has an image by that tag. Rejects with the build's own error.
+ */
+export async function buildImageOnce(
+  tag: string,
+  fill: (context: string) => Promise<string[]>,
+  options: Omit<Docker.ImageBuildOptions, 't'> = {},
+): Promise<string> {
+  const docker = await ensureDocker();
+  try {
+    await docker.getImage(tag).inspect();
+    return tag;
+  } catch (e) {
+    if (dockerStatus(e) !== 404) throw e;
+  }
+  const context = fs.mkdtempSync(path.join(os.tmpdir(), `${tag.split(':')[0]}-`));
+  try {
+    const src = await fill(context);
+    const stream = await docker.buildImage({ context, src }, { ...options, t: tag });
     const output = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
       docker.modem.followProgress(stream, (err: Error | null, res: Array<{ error?: string }>) => (err ? reject(err) : resolve(res))),
     );

@@ -1,11 +1,9 @@
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { dockerStatus } from '@rrl/chaos';
-import { ensureDocker } from '@rrl/testing';
+import { buildImageOnce, sharedLibraries } from '@rrl/testing';
 
 const exec = promisify(execFile);
 
@@ -31,15 +29,6 @@ interface ImageSpec {
 }
 
 const CONTEXTS = __dirname;
-
-/** Libraries the dynamic loader needs for `binary`, plus the loader itself (absolute paths). */
-async function sharedLibraries(binary: string): Promise<string[]> {
-  const { stdout } = await exec('ldd', [binary]);
-  return stdout
-    .split('\n')
-    .map((l) => /=>\s*(\/\S+)/.exec(l)?.[1] ?? /^\s*(\/\S+)/.exec(l)?.[1])
-    .filter((p): p is string => !!p);
-}
 
 function which(name: string): string {
   for (const dir of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
@@ -136,35 +125,22 @@ async function contentTag(name: string, spec: ImageSpec): Promise<string> {
 }
 
 async function buildOne(name: string, spec: ImageSpec): Promise<string> {
-  const docker = await ensureDocker();
-  const tag = await contentTag(name, spec);
-  try {
-    await docker.getImage(tag).inspect();
-    return tag; // same content already built: nothing to do
-  } catch (e) {
-    if (dockerStatus(e) !== 404) throw e;
-  }
-  const context = fs.mkdtempSync(path.join(os.tmpdir(), `rrl-compose-${name}-`));
-  try {
-    const rootfs = path.join(context, 'rootfs');
-    for (const [image, host] of Object.entries(spec.files)) {
-      const target = path.join(rootfs, image);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.copyFileSync(host, target); // follows symlinks: the loader looks a library up by this name
-      fs.chmodSync(target, fs.statSync(host).mode);
-    }
-    await spec.generate?.(rootfs);
-    fs.copyFileSync(path.join(CONTEXTS, spec.context, 'Dockerfile'), path.join(context, 'Dockerfile'));
-    const stream = await docker.buildImage({ context, src: ['Dockerfile', 'rootfs'] }, { t: tag, rm: true, forcerm: true });
-    const output = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
-      docker.modem.followProgress(stream, (err: Error | null, res: Array<{ error?: string }>) => (err ? reject(err) : resolve(res))),
-    );
-    const failed = output.find((o) => o.error);
-    if (failed) throw new Error(`building ${tag} failed: ${failed.error}`);
-    return tag;
-  } finally {
-    fs.rmSync(context, { recursive: true, force: true });
-  }
+  return buildImageOnce(
+    await contentTag(name, spec), // same content already built: nothing to do
+    async (context) => {
+      const rootfs = path.join(context, 'rootfs');
+      for (const [image, host] of Object.entries(spec.files)) {
+        const target = path.join(rootfs, image);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.copyFileSync(host, target); // follows symlinks: the loader looks a library up by this name
+        fs.chmodSync(target, fs.statSync(host).mode);
+      }
+      await spec.generate?.(rootfs);
+      fs.copyFileSync(path.join(CONTEXTS, spec.context, 'Dockerfile'), path.join(context, 'Dockerfile'));
+      return ['Dockerfile', 'rootfs'];
+    },
+    { rm: true, forcerm: true },
+  );
 }
 
 /** Builds (or finds, by content hash) the three stand-in images. */

@@ -1,6 +1,6 @@
-import type { ChaosRun, RedisStatus } from '@rrl/contracts';
-import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
-import { startLab, type Lab, type LabOptions } from './lab';
+import type { ChaosRun } from '@rrl/contracts';
+import { createTestDatabase, RedisServerProcess, waitFor } from '@rrl/testing';
+import { redisReady, startLab, type Lab, type LabOptions, type RedisLab } from './lab';
 import { createUsers, readers } from './readers';
 
 export const CHAOS_TOKEN = 'test-chaos-token-0123456789';
@@ -44,15 +44,11 @@ export async function runUnderLoad(lab: Lab, ids: number[], name: string, body: 
 
 export const eventsOf = (run: ChaosRun, type: string) => run.timeline.filter((e) => e.type === type);
 
-export interface RedisChaosLab {
-  redis: RedisServerProcess;
-  db: TestDatabase;
-  lab: Lab;
+export interface RedisChaosLab extends RedisLab {
   /** The redis-server's chaos target id. */
   target: string;
   /** Users created and cached. */
   ids: number[];
-  close(): Promise<void>;
 }
 
 /**
@@ -78,7 +74,7 @@ export async function startRedisChaosLab(opts: {
     overrides: { ...rest, chaos: { token: CHAOS_TOKEN, ...chaos } },
     live: opts.live,
   });
-  await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
+  await redisReady(lab);
   const ids = await createUsers(lab, opts.users, opts.tag);
   await lab.send('POST', '/api/cache/warm', {});
   return {

@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { percentile as percentileOfSorted, sortedAscending } from '@rrl/common';
 import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
-import { waitFor } from '@rrl/testing';
+import type { RedisStatus } from '@rrl/contracts';
+import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { createApp } from '../../src/app.factory';
 import { prepareLabRuntime, type LocalTarget } from '../../src/embedded/lab-runtime';
 import type { LiveOptions } from '../../src/live/live.options';
@@ -60,6 +61,36 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await waitFor('database connected', async () => (await fetch(`${base}/health/ready`)).status === 200, 30_000);
   }
   return { ...labClient(base), app, config: runtime.config, close: () => app.close() };
+}
+
+/** Waits until the app reports its Redis connection ready. */
+export async function redisReady(lab: LabClient, timeoutMs?: number): Promise<void> {
+  await waitFor('redis ready', async () => (await lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready', timeoutMs);
+}
+
+export interface RedisLab {
+  redis: RedisServerProcess;
+  db: TestDatabase;
+  lab: Lab;
+  close(): Promise<void>;
+}
+
+/** A lab over its own redis-server and a fresh database, returned once Redis is ready. */
+export async function startRedisLab(): Promise<RedisLab> {
+  const redis = await RedisServerProcess.start();
+  const db = await createTestDatabase();
+  const lab = await startLab({ redis: { port: redis.port }, mysql: db });
+  await redisReady(lab);
+  return {
+    redis,
+    db,
+    lab,
+    async close() {
+      await lab.close();
+      await redis.stop();
+      await db.drop();
+    },
+  };
 }
 
 /** The nearest-rank percentile of unsorted values, 0 when there are none. */

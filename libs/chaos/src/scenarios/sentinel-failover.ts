@@ -2,7 +2,7 @@ import { AppError, ERROR_CODES, type ChaosTarget, type ScenarioName } from '@rrl
 import { z } from 'zod';
 import type { SentinelAdmin } from '../sentinel/sentinel-admin';
 import { nodeName } from '../sentinel/sentinel-description';
-import type { ResolvedTarget, ScenarioContext, SentinelRun, TargetLookup, TargetSlot } from './scenario';
+import type { ScenarioContext, SentinelRun, TargetLookup, TargetSlot } from './scenario';
 
 /**
  * How long to wait for +switch-master. The default covers a production down-after-milliseconds
@@ -70,23 +70,4 @@ function requireSentinel(scenario: ScenarioName, sentinel: SentinelAdmin | null)
 export function sentinelOf(ctx: ScenarioContext): SentinelRun {
   if (!ctx.sentinel) throw new AppError(ERROR_CODES.CONFLICT, 'the app is not in Sentinel mode');
   return ctx.sentinel;
-}
-
-/**
- * Takes the master down (`takeDown`), registers `bringBack` as its undo, and returns once Sentinel
- * has announced the promotion; rejects after `promotionTimeoutMs` without one (the run fails and the
- * master is brought back).
- */
-export async function failMasterOver(
-  ctx: ScenarioContext,
-  promotionTimeoutMs: number,
-  fault: { verb: string; takeDown: (t: ResolvedTarget) => Promise<void>; undo: string; bringBack: (t: ResolvedTarget) => Promise<void> },
-): Promise<void> {
-  const sentinel = sentinelOf(ctx);
-  const [t] = ctx.targets;
-  ctx.undo(`${fault.undo} ${t.id}`, () => fault.bringBack(t));
-  const since = Date.now();
-  ctx.action(`${fault.verb} the master ${t.id}`);
-  await fault.takeDown(t);
-  await sentinel.promotion(since, promotionTimeoutMs);
 }
