@@ -54,9 +54,12 @@ async function main(): Promise<void> {
       const rss = rssAfterGc();
       if (atBaseline) baseline = rss;
       if (baseline !== null) peakAfter = Math.max(peakAfter, rss);
-      // heapUsed next to RSS: what V8 retains, apart from pages the allocator has not returned to the OS.
+      // heapUsed next to RSS: what V8 retains; heapTotal what V8 has committed; external what Buffers and
+      // native modules hold. RSS beyond their sum is pages the allocator has not returned to the OS.
+      const m = process.memoryUsage();
       console.log(
-        `${run.progress.done}/${ITERATIONS} ${run.progress.ratePerSecond}/s rss ${mb(rss)} MB heapUsed ${mb(process.memoryUsage().heapUsed)} MB`,
+        `${run.progress.done}/${ITERATIONS} ${run.progress.ratePerSecond}/s rss ${mb(rss)} MB heapUsed ${mb(m.heapUsed)} MB ` +
+          `heapTotal ${mb(m.heapTotal)} MB external ${mb(m.external)} MB`,
       );
     });
     const ended = new Promise<LoadTestRun>((resolve) => loadtests.events.once('ended', resolve));

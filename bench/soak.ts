@@ -9,7 +9,7 @@
  * acknowledged before the read began).
  *   npm run bench:soak                                  6 min, Redis down 270 s (the issue's soak)
  *   SOAK_DURATION_S=60 SOAK_OUTAGE_S=30 npm run bench:soak
- *   SOAK_NODE_FLAGS="--max-semi-space-size=4" ...       V8 flags for the API process
+ *   SOAK_NODE_FLAGS="--trace-gc" ...                    V8 flags for the API process (its log: bench/results/soak-api.log)
  *   SOAK_SNAPSHOTS_AT=60,300 ...                        heap snapshots of the API at these seconds of
  *                                                       load (bench/results/soak-*.heapsnapshot; each
  *                                                       stops the API for seconds and inflates RSS)
@@ -251,6 +251,7 @@ async function main(): Promise<void> {
     await mariadb.stop();
     fs.rmSync(redis.dir, { recursive: true, force: true });
     fs.rmSync(mariadb.dataDir, { recursive: true, force: true });
+    if (fs.existsSync(path.join(dir, 'api.log'))) fs.copyFileSync(path.join(dir, 'api.log'), path.join(RESULTS, 'soak-api.log'));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
