@@ -34,11 +34,17 @@ const NODE_FLAGS = (process.env.SOAK_NODE_FLAGS ?? '').split(' ').filter(Boolean
 const SNAPSHOTS_AT = (process.env.SOAK_SNAPSHOTS_AT ?? '').split(',').filter(Boolean).map(Number);
 /** The issue's target for this soak. */
 const TARGET_MB = 300;
+/**
+ * Not Node's usual SIGUSR2: Nest's enableShutdownHooks() without a list listens to SIGUSR2 too, so
+ * the API would take the snapshot and then shut down.
+ */
+const SNAPSHOT_SIGNAL = 'SIGWINCH';
 const RESULTS = path.join(__dirname, 'results');
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  if (!fs.existsSync(`/proc/${pid}/status`)) throw new Error(`the API (pid ${pid}) exited; see bench/results/soak-api.log`);
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round((Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) / 1024) * 10) / 10;
 }
@@ -71,7 +77,7 @@ async function startApi(dir: string, env: Record<string, string>): Promise<{ chi
   const log = fs.openSync(path.join(dir, 'api.log'), 'a');
   const child = spawn(
     process.execPath,
-    [...NODE_FLAGS, '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${RESULTS}`, 'apps/api/dist/main.js'],
+    [...NODE_FLAGS, `--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`, `--diagnostic-dir=${RESULTS}`, 'apps/api/dist/main.js'],
     {
       cwd: path.join(__dirname, '..'),
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, CONFIG_FILE: configFile, LOG_FORMAT: 'json' },
@@ -179,7 +185,7 @@ async function main(): Promise<void> {
       }
       if (snapshots[0] === s) {
         snapshots.shift();
-        child.kill('SIGUSR2');
+        child.kill(SNAPSHOT_SIGNAL);
         console.log(`${s} s: heap snapshot requested (${RESULTS})`);
       }
       const heapUsed = s % 5 === 0 ? ((await heapMb(started.base).catch(() => null))?.used ?? null) : null;
