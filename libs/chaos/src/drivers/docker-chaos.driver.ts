@@ -71,14 +71,18 @@ function stateOf({ State: s }: Docker.ContainerInspectInfo): ChaosTargetState {
  */
 export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthChaos {
   readonly name = 'docker' as const;
-  private readonly docker: Docker;
+  private client: Docker | null = null;
   private readonly stopTimeoutSec: number;
   private readonly detached = new Map<string, DetachedNetwork[]>();
   private readonly livePasswords = new Map<string, LivePassword>();
 
-  constructor(options: DockerChaosDriverOptions = {}) {
-    this.docker = createDockerClient(options);
+  constructor(private readonly options: DockerChaosDriverOptions = {}) {
     this.stopTimeoutSec = options.stopTimeoutSec ?? 10;
+  }
+
+  /** Created on first use: an API that never lists or touches a container does not load dockerode (see createDockerClient). */
+  private get docker(): Docker {
+    return (this.client ??= createDockerClient(this.options));
   }
 
   async list(): Promise<ChaosTarget[]> {

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { AppError } from '@rrl/contracts';
 import { DockerChaosDriver } from './docker-chaos.driver';
 import { dockerOptions } from './docker-client';
@@ -27,5 +29,37 @@ describe('dockerOptions (chaos.docker config → dockerode)', () => {
     const err = (await driver.list().catch((e: unknown) => e)) as AppError;
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ statusCode: 503, code: 'CHAOS_DRIVER_UNAVAILABLE' });
+  });
+});
+
+describe('DockerChaosDriver memory', () => {
+  /** A fresh Node process: the driver constructed, then used once; what it carried each time. */
+  function probe(): { before: { ssh2: boolean; externalMb: number }; after: { ssh2: boolean; externalMb: number } } {
+    const script = `
+      const { DockerChaosDriver } = require(${JSON.stringify(path.join(__dirname, 'docker-chaos.driver.ts'))});
+      const state = () => ({
+        ssh2: Object.keys(require.cache).some((k) => k.includes('/node_modules/ssh2/')),
+        externalMb: process.memoryUsage().external / 2 ** 20,
+      });
+      // ssh2 instantiates its WebAssembly asynchronously: each state is read a moment later.
+      const settled = () => new Promise((r) => setTimeout(r, 300));
+      (async () => {
+        const driver = new DockerChaosDriver({ socketPath: '/tmp/rrl-no-docker-here.sock' });
+        await settled();
+        const before = state();
+        await driver.list().catch(() => undefined);
+        await settled();
+        console.log(JSON.stringify({ before, after: state() }));
+      })();
+    `;
+    const out = execFileSync(process.execPath, ['-r', 'esbuild-register', '-e', script], { encoding: 'utf8' });
+    return JSON.parse(out) as ReturnType<typeof probe>;
+  }
+
+  it('does not carry dockerode (and ssh2 16 MB WebAssembly memory) until Docker is used', () => {
+    const { before, after } = probe();
+    expect(before.ssh2).toBe(false);
+    expect(after.ssh2).toBe(true);
+    expect(after.externalMb - before.externalMb).toBeGreaterThan(15);
   });
 });

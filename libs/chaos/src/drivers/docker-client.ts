@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 export interface DockerConnectionOptions {
   /** Unix socket of the engine; used when `host` is not set. */
@@ -19,8 +19,15 @@ export function dockerOptions({ socketPath = '/var/run/docker.sock', host }: Doc
   return { ...base, host: url.hostname, port: url.port || (https ? '2376' : '2375'), protocol: https ? 'https' : 'http' };
 }
 
+/**
+ * Loads dockerode on first use, not with this module: docker-modem requires ssh2, whose poly1305
+ * module allocates a 16 MB WebAssembly memory at load (the largest single object in the API's heap
+ * snapshot under load), and an API that never talks to Docker should not carry it.
+ */
 export function createDockerClient(options: DockerConnectionOptions = {}): Docker {
-  return new Docker(dockerOptions(options));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  const Dockerode = require('dockerode') as typeof Docker;
+  return new Dockerode(dockerOptions(options));
 }
 
 /** The HTTP status of a Docker engine error (404 no such container, 304 not modified...). */
