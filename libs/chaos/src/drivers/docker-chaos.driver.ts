@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {
   AppError,
   ERROR_CODES,
@@ -11,7 +12,7 @@ import { sleep } from '@rrl/common';
 import type Docker from 'dockerode';
 import { redisAdminCommand } from '../process';
 import { targetNotFound, notRunning, type ChaosDriver, type LogFollower, type NetworkChaos, type RedisAuthChaos } from './chaos-driver';
-import { createDockerClient, dockerStatus, isEngineUnreachable, type DockerConnectionOptions } from './docker-client';
+import { createDockerClient, dockerOptions, dockerStatus, isEngineUnreachable, type DockerConnectionOptions } from './docker-client';
 import { DockerLogFollower } from './docker-log-follower';
 import { parseLogBuffer } from './docker-log-lines';
 
@@ -80,9 +81,20 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
     this.stopTimeoutSec = options.stopTimeoutSec ?? 10;
   }
 
-  /** Created on first use: an API that never lists or touches a container does not load dockerode (see createDockerClient). */
+  /** Created on first use: an API that never reaches a Docker engine does not load dockerode (see createDockerClient). */
   private get docker(): Docker {
     return (this.client ??= createDockerClient(this.options));
+  }
+
+  /**
+   * No engine socket where the config points (a host without Docker, the API's own container): the
+   * engine is unreachable, said without loading dockerode. The live feed lists targets at boot, so
+   * without this check every API would carry it.
+   */
+  private assertSocket(): void {
+    const { socketPath } = dockerOptions(this.options);
+    if (this.client || !socketPath || fs.existsSync(socketPath)) return;
+    throw Object.assign(new Error(`connect ENOENT ${socketPath}`), { code: 'ENOENT' });
   }
 
   async list(): Promise<ChaosTarget[]> {
@@ -262,6 +274,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
   /** Runs an engine call, mapping its errors: 404 → TARGET_NOT_FOUND, no engine → 503; `ok` statuses mean "already so". */
   private async call<T>(fn: () => Promise<T>, id = '', ok: number[] = []): Promise<T> {
     try {
+      this.assertSocket();
       return await fn();
     } catch (e) {
       const status = dockerStatus(e);

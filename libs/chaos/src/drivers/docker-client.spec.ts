@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '@rrl/contracts';
 import { DockerChaosDriver } from './docker-chaos.driver';
@@ -33,8 +35,8 @@ describe('dockerOptions (chaos.docker config → dockerode)', () => {
 });
 
 describe('DockerChaosDriver memory', () => {
-  /** A fresh Node process: the driver constructed, then used once; what it carried each time. */
-  function probe(): { before: { ssh2: boolean; externalMb: number }; after: { ssh2: boolean; externalMb: number } } {
+  /** A fresh Node process: the driver constructed, then asked for its targets once; what it carried each time. */
+  function probe(socketPath: string): { before: { ssh2: boolean; externalMb: number }; after: { ssh2: boolean; externalMb: number } } {
     const script = `
       const { DockerChaosDriver } = require(${JSON.stringify(path.join(__dirname, 'docker-chaos.driver.ts'))});
       const state = () => ({
@@ -44,7 +46,7 @@ describe('DockerChaosDriver memory', () => {
       // ssh2 instantiates its WebAssembly asynchronously: each state is read a moment later.
       const settled = () => new Promise((r) => setTimeout(r, 300));
       (async () => {
-        const driver = new DockerChaosDriver({ socketPath: '/tmp/rrl-no-docker-here.sock' });
+        const driver = new DockerChaosDriver({ socketPath: ${JSON.stringify(socketPath)} });
         await settled();
         const before = state();
         await driver.list().catch(() => undefined);
@@ -56,10 +58,23 @@ describe('DockerChaosDriver memory', () => {
     return JSON.parse(out) as ReturnType<typeof probe>;
   }
 
-  it('does not carry dockerode (and ssh2 16 MB WebAssembly memory) until Docker is used', () => {
-    const { before, after } = probe();
+  it('never loads dockerode (nor ssh2 and its 16 MB WebAssembly memory) on a host without a Docker socket', () => {
+    const { before, after } = probe('/tmp/rrl-no-docker-here.sock');
     expect(before.ssh2).toBe(false);
-    expect(after.ssh2).toBe(true);
-    expect(after.externalMb - before.externalMb).toBeGreaterThan(15);
+    expect(after.ssh2).toBe(false);
+  });
+
+  it('loads it on first use when there is a socket to talk to', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-docker-sock-'));
+    const notAnEngine = path.join(dir, 'docker.sock');
+    fs.writeFileSync(notAnEngine, '');
+    try {
+      const { before, after } = probe(notAnEngine);
+      expect(before.ssh2).toBe(false);
+      expect(after.ssh2).toBe(true);
+      expect(after.externalMb - before.externalMb).toBeGreaterThan(15);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
