@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { ChaosAccess } from '@rrl/chaos/nest';
 import { ConfigValidationError, loadConfig } from '@rrl/config';
 import { createApp } from './app.factory';
+import { createPinoLogger } from './logger';
+import { PinoLoggerService } from './pino-logger.service';
 import { prepareLabRuntime, releaseLabRuntime } from './embedded/lab-runtime';
 
 async function bootstrap(): Promise<void> {
@@ -16,6 +18,9 @@ async function bootstrap(): Promise<void> {
     }
     throw e;
   }
+  // Lines logged before the app exists (the managed redis-server's start) take the app's format too:
+  // JSON through a pipe, readable on a terminal. createApp() hands Nest the app's own logger.
+  Logger.overrideLogger(new PinoLoggerService(createPinoLogger(loaded)));
   const runtime = await prepareLabRuntime(loaded);
   const { config } = runtime;
   let chaosEnabled: boolean;

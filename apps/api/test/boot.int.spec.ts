@@ -134,6 +134,8 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
     expect(page.total).toBe(10_001);
     const redisPid = Number(/pid (\d+)\)/.exec(app.output())?.[1]);
     expect(redisPid).toBeGreaterThan(0);
+    // Through a pipe every line is JSON, the ones logged before the app exists too.
+    expect(app.output()).toMatch(/^\{"level":30,[^\n]*"context":"LabRuntime","msg":"No Redis configured: started a managed redis-server/m);
 
     app.child.kill('SIGTERM');
     // Nest runs its shutdown hooks, then re-raises the signal: a clean exit "by SIGTERM".
