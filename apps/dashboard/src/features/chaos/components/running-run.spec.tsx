@@ -3,6 +3,7 @@ import { liveKeys } from '../../../live/live-queries';
 import { chaosRun } from '../../../testing/fixtures';
 import { renderWithApp, testQueryClient } from '../../../testing/render';
 import { RunCompare } from './run-compare';
+import { RunFigures } from './run-figures';
 import { RunningRun } from './running-run';
 
 describe('RunningRun', () => {
@@ -51,5 +52,34 @@ describe('RunCompare', () => {
         .getAllByRole('cell')
         .map((c) => c.textContent),
     ).toEqual(['1.2 s', '2.0 s']);
+  });
+});
+
+describe('RunFigures', () => {
+  it('shows a Sentinel master switch: who was promoted and when, the first read from it, reads by node, writes during the switch', () => {
+    const run = chaosRun({
+      scenario: 'failover',
+      metrics: {
+        ...chaosRun().metrics,
+        failover: {
+          oldMaster: '127.0.0.1:6390',
+          newMaster: '127.0.0.1:6391',
+          timeToPromotionMs: 2300,
+          timeToNewMasterReadMs: 930,
+          readsByNode: { oldMaster: 11, database: 221, newMaster: 68, other: 0 },
+          writesDuringSwitch: { total: 33, redisUpdated: 3, markedPending: 30 },
+        },
+      },
+    });
+    renderWithApp(<RunFigures run={run} />);
+    screen.getByText('127.0.0.1:6391 (was 127.0.0.1:6390) in 2.3 s');
+    screen.getByText('930 ms after the promotion');
+    screen.getByText('11 / 221 / 68');
+    expect(screen.getByText('writes during the switch').nextElementSibling?.textContent).toBe('33');
+  });
+
+  it('shows no switch figures for a run without a failover', () => {
+    renderWithApp(<RunFigures run={chaosRun()} />);
+    expect(screen.queryByText('promoted')).toBeNull();
   });
 });
