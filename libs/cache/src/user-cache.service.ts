@@ -126,15 +126,12 @@ export class UserCacheService implements OnApplicationBootstrap {
     return { user, source: 'redis', durationMs };
   }
 
-  /** The rest of a read by id once Redis answered `cached` (or was bypassed). */
+  /** The rest of a read by id once Redis answered `cached` (or was bypassed); get() answers real hits itself. */
   private async lookupById(id: number, key: string, cached: RedisRead): Promise<Lookup> {
     if (cached.kind === 'hit') {
-      if (cached.raw === NOT_FOUND_MARKER) {
-        this.counters.negativeHits++;
-        return { user: null, source: 'redis', cache: 'negative-hit' };
-      }
-      this.counters.hits++;
-      return { user: JSON.parse(cached.raw) as UserDto, source: 'redis', cache: 'hit' };
+      // Only the not-found marker arrives here as a hit.
+      this.counters.negativeHits++;
+      return { user: null, source: 'redis', cache: 'negative-hit' };
     }
     this.counters.misses++;
     const { result, joined } = this.flights.run(id, async (flight) => {
