@@ -112,6 +112,8 @@ export interface LabelledRedisOptions {
   name: string;
   password?: string;
   image?: string;
+  /** More labels (a compose project's, say). */
+  labels?: Record<string, string>;
 }
 
 export interface RunningContainer {
@@ -149,7 +151,7 @@ export async function runLabelledRedis(opts: LabelledRedisOptions): Promise<Runn
   const docker = await ensureDocker();
   const image = opts.image ?? (await buildRedisImage());
   const port = await freePort();
-  const labels: Record<string, string> = { [TEST_LABEL]: 'true', [KIND_LABEL]: 'redis' };
+  const labels: Record<string, string> = { [TEST_LABEL]: 'true', [KIND_LABEL]: 'redis', ...opts.labels };
   if (opts.chaos ?? true) labels[CHAOS_LABEL] = 'true';
   const container = await docker.createContainer({
     name: opts.name,
