@@ -91,8 +91,16 @@ export function provenance(r: BenchResult): string {
     `Measured ${r.date.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')} by \`${COMMANDS[r.bench] ?? r.bench}\` ` +
     `on ${r.machine.cores} cores (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, ${r.machine.os}; ${load(r)}. ` +
     `Node ${v.node}, redis-server ${v.redisServer ?? 'n/a'}, MariaDB ${v.mariadb ?? 'n/a'}, lab ${v.lab}` +
-    `${pkgs ? `, ${pkgs}` : ''}. Options: ${optionList(r.options)}${nestedOption(r.options, 'lab')}.`
+    `${pkgs ? `, ${pkgs}` : ''}. Options: ${optionList(r.options)}${nestedOption(r.options, 'lab')}.${busy(r)}`
   );
+}
+
+/** A warning when other work outnumbered the cores: throughput then swings round to round. */
+function busy(r: BenchResult): string {
+  const peak = Math.max(r.machine.loadAverage.start[0], r.machine.loadAverage.end[0]);
+  return peak > r.machine.cores
+    ? ` The load average was above the ${r.machine.cores} cores: other work shared the machine, so read each ratio with its spread and prefer CPU per operation.`
+    : '';
 }
 
 const missing = (kind: string) => `No result yet: run \`${COMMANDS[kind] ?? kind}\`, then \`npm run bench:report\`.`;

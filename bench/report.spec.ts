@@ -40,6 +40,7 @@ describe('bench report', () => {
     expect(table).toContain('load average 3.5 at the start, 4.25 at the end');
     expect(table).toContain('Node v20.20.2, redis-server 7.0.15, MariaDB 10.11.19-MariaDB');
     expect(table).toContain('`rounds=9`');
+    expect(table).toContain('The load average was above the 2 cores');
     expect(table).toMatch(/in-process cache hit .*\| \*\*0\.84\*\* \| 0\.75–1\.02 \| 19\.2 vs 18\.4 \| ≥ 0\.8: met \|/);
     expect(table).toMatch(/`GET \/api\/users\/:id` hit .*\| \*\*0\.89\*\* .*≥ 0\.85: met \|/);
     // The older read-path result (ratio 0.11) is history, not the table.
