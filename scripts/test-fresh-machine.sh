@@ -70,7 +70,13 @@ globalrc=$(npm config get globalconfig)
 [ -f "$HOME/.npmrc" ] && install -D -m 600 "$HOME/.npmrc" "$root/root/.npmrc"
 cafile=$(npm config get cafile)
 [ "$cafile" != null ] && [ -f "$cafile" ] && [ ! -e "$root$cafile" ] && install -D -m 644 "$cafile" "$root$cafile"
+# This machine's network as it is: its resolver, and the local CAs it trusts (kept when a package
+# in the root rebuilds the CA bundle).
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if compgen -G '/usr/local/share/ca-certificates/*' >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+fi
 # As in Debian's container images: packages do not start their services on install (here they
 # would meet this machine's MariaDB and Redis on their default ports).
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
