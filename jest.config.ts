@@ -50,6 +50,9 @@ const shared: Config = {
 // `npx jest --testPathIgnorePatterns '\.int\.spec\.ts$'` runs the unit tests alone.
 const config: Config = {
   cacheDirectory: path.join(__dirname, '.cache/jest'),
+  // One MariaDB per run, on a free port; clears a killed run's leftovers first.
+  globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   projects: [
     { ...shared, displayName: 'libs', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'] },
     { ...shared, displayName: 'api', testMatch: ['<rootDir>/apps/api/{src,test}/**/*.spec.ts'] },
