@@ -67,6 +67,10 @@ export class ConsistencyChecker {
     this.keepViolations = options.keepViolations ?? 100;
   }
 
+  get readsChecked(): number {
+    return this.total.readsChecked;
+  }
+
   /** A write of `version` to `key` begins at `at`. */
   writeInvoked(key: string, version: number, at: number): WriteHandle {
     const writes = this.writesOf(key);
