@@ -83,8 +83,24 @@ describe('checkHistory', () => {
   });
 
   it('starts keys at their seeded version when told', () => {
-    const report = checkHistory([read('u1', 7, 0, 1), read('u1', 6, 2, 3)], { initialVersion: () => 7 });
-    expect(report).toMatchObject({ stale: 1, future: 0 });
+    const report = checkHistory([read('u1', 7, 0, 1), write('u1', 8, 2, 3), read('u1', 7, 4, 5), read('u1', 6, 6, 7)], {
+      initialVersion: () => 7,
+    });
+    expect(report).toMatchObject({ stale: 1, future: 1 });
+  });
+
+  it('lets two overlapping writes take effect in either order, whatever their numbers', () => {
+    // v1 began first but was acknowledged last: the database may well hold v1 now.
+    const overlapping = [write('u1', 1, 0, 20), write('u1', 2, 5, 10)];
+    expect(checkHistory([...overlapping, read('u1', 1, 25, 26), read('u1', 2, 27, 28)]).violations).toBe(0);
+    // A third write, begun after both were acknowledged, overwrote them both.
+    const report = checkHistory([...overlapping, write('u1', 3, 30, 40), read('u1', 1, 45, 46), read('u1', 2, 47, 48)]);
+    expect(report.stale).toBe(2);
+    expect(report.examples.map((v) => v.bound)).toEqual([3, 3]);
+  });
+
+  it('refuses a history that writes one version of a key twice (versions must be unique per key)', () => {
+    expect(() => checkHistory([write('u1', 1, 0, 1), write('u1', 1, 2, 3)])).toThrow('written twice');
   });
 
   it('keeps the counts whole when it keeps only the first violations in full', () => {

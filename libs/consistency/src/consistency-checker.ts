@@ -1,22 +1,34 @@
 import type { ConsistencyReport, ConsistencyTally, ReadOperation, Violation, WriteOperation, WriteOutcome } from './history.types';
 import { ninesOf } from './nines';
 
+/** One write as the checker keeps it. */
+interface KeptWrite {
+  invokedAt: number;
+  /** Set once acknowledged; an unknown or in-flight write has none (it may apply at any time). */
+  ackedAt?: number;
+  failed?: boolean;
+}
+
 /** The writes of one key, kept as the checker needs them. */
 class KeyWrites {
-  /** Acknowledgement times, ascending (acks are recorded as they happen), with the running max version. */
+  readonly byVersion = new Map<number, KeptWrite>();
+  /** Acknowledgement times, ascending (acks are recorded as they happen)... */
   readonly ackedAt: number[] = [];
-  readonly ackedMax: number[] = [];
-  /** The newest version any write had begun to set (ok, unknown or in flight; not a failed one). */
+  /** ...and, up to each, the latest start of an acknowledged write, with its version. */
+  readonly latestStart: number[] = [];
+  readonly latestStartVersion: number[] = [];
+  /** The newest version any write had begun to set: the future bound a report names. */
   maxBegun: number;
-  /** Versions whose write is known not to have applied: reading one is a read from the future. */
-  readonly failed = new Set<number>();
 
   constructor(readonly initial: number) {
     this.maxBegun = initial;
   }
 
-  /** The newest version acknowledged strictly before `t`, or the initial version. */
-  ackedBefore(t: number): { version: number; at?: number } {
+  /**
+   * Of the writes acknowledged strictly before `t`, the one that began last: if it began after the
+   * write of what a read returned was acknowledged, that value was overwritten before the read began.
+   */
+  latestAckedBefore(t: number): { version: number; invokedAt: number; ackedAt: number } | null {
     // Binary search: the last ack with ackedAt < t.
     let lo = 0;
     let hi = this.ackedAt.length;
@@ -25,8 +37,10 @@ class KeyWrites {
       if (this.ackedAt[mid] < t) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === 0) return { version: this.initial };
-    return { version: Math.max(this.initial, this.ackedMax[lo - 1]), at: this.ackedAt[lo - 1] };
+    if (lo === 0) return null;
+    const i = lo - 1;
+    const version = this.latestStartVersion[i];
+    return { version, invokedAt: this.latestStart[i], ackedAt: this.byVersion.get(version)!.ackedAt! };
   }
 }
 
@@ -42,12 +56,14 @@ export type WriteHandle = { readonly key: string; readonly version: number; read
 /**
  * Checks reads against writes as a run goes, so a run of 10⁷ reads needs memory for its writes
  * only. The rules, on one clock:
- *  - not stale: a read returns at least the newest version whose write was acknowledged before the
- *    read began;
- *  - not from the future: a read returns no newer version than the newest write that had begun
- *    before the read completed, and never a version whose write is known to have failed.
- * A write with an unknown outcome counts as possibly applied: it never raises the stale bound (it
- * was not acknowledged) and it allows the future bound.
+ *  - not stale: a read returns a value that was not overwritten before the read began, i.e. no
+ *    write acknowledged before the read began had started after the write of the value read was
+ *    acknowledged. (Two writes of one key that overlap in time may take effect in either order, so
+ *    versions are ordered by real time, not by number.)
+ *  - not from the future: a read returns a value whose write had begun before the read completed,
+ *    and never one whose write is known to have failed.
+ * A write with an unknown outcome (a timeout) counts as possibly applied, at any time after it
+ * began: reading it is allowed, and nothing counts as having overwritten it for sure.
  *
  * Events must be recorded in time order (a driver records each as it happens): a read is checked
  * when it completes, and by then every write acknowledged before it began, and every write begun
@@ -74,6 +90,8 @@ export class ConsistencyChecker {
   /** A write of `version` to `key` begins at `at`. */
   writeInvoked(key: string, version: number, at: number): WriteHandle {
     const writes = this.writesOf(key);
+    if (writes.byVersion.has(version) || version === writes.initial) throw new Error(`${key}: version ${version} is written twice`);
+    writes.byVersion.set(version, { invokedAt: at });
     if (version > writes.maxBegun) writes.maxBegun = version;
     this.writes.inFlight++;
     return { key, version, invokedAt: at };
@@ -82,18 +100,19 @@ export class ConsistencyChecker {
   /** The write ended at `at`: acknowledged, known not applied, or unknown (possibly applied). */
   writeCompleted(handle: WriteHandle, outcome: WriteOutcome, at: number): void {
     const writes = this.writesOf(handle.key);
+    const kept = writes.byVersion.get(handle.version)!;
     this.writes.inFlight--;
     this.writes[outcome]++;
-    if (outcome === 'failed') {
-      writes.failed.add(handle.version);
-      return;
-    }
+    if (outcome === 'failed') kept.failed = true;
     if (outcome !== 'ok') return;
     const last = writes.ackedAt.length - 1;
     // Acks arrive in time order; a same-clock tie keeps the order sorted.
     if (last >= 0 && at < writes.ackedAt[last]) throw new Error(`writes must be recorded in time order (${at} < ${writes.ackedAt[last]})`);
+    kept.ackedAt = at;
     writes.ackedAt.push(at);
-    writes.ackedMax.push(last >= 0 ? Math.max(writes.ackedMax[last], handle.version) : handle.version);
+    const later = last < 0 || handle.invokedAt > writes.latestStart[last];
+    writes.latestStart.push(later ? handle.invokedAt : writes.latestStart[last]);
+    writes.latestStartVersion.push(later ? handle.version : writes.latestStartVersion[last]);
   }
 
   /** A read completed: checks it. Returns the violation, if any. */
@@ -102,12 +121,16 @@ export class ConsistencyChecker {
     const tally = this.tallyOf(op.tag);
     this.total.readsChecked++;
     tally.readsChecked++;
-    const acked = writes.ackedBefore(op.invokedAt);
+    const own = op.version === writes.initial ? null : writes.byVersion.get(op.version);
     let violation: Violation | undefined;
-    if (op.version < acked.version) {
-      violation = this.violation('stale', op, acked.version, acked.at);
-    } else if (op.version > writes.maxBegun || (writes.failed.has(op.version) && op.version !== writes.initial)) {
+    if (own !== null && (own === undefined || own.failed || own.invokedAt >= op.completedAt)) {
       violation = this.violation('future', op, writes.maxBegun);
+    } else {
+      // When the value read was acknowledged: never for the seeded value, and an unknown or
+      // in-flight write may take effect at any time, so nothing can have overwritten it for sure.
+      const ownAckedAt = own === null ? -Infinity : (own.ackedAt ?? Infinity);
+      const overwriter = writes.latestAckedBefore(op.invokedAt);
+      if (overwriter && overwriter.invokedAt > ownAckedAt) violation = this.violation('stale', op, overwriter.version, overwriter.ackedAt);
     }
     if (!violation) return undefined;
     this.total[violation.kind]++;

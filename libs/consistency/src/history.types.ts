@@ -10,7 +10,7 @@ export type WriteOutcome = 'ok' | 'failed' | 'unknown';
 export interface WriteOperation {
   kind: 'write';
   key: string;
-  /** The version this write sets. A key's versions grow with every write of it. */
+  /** The version this write sets: unique per key (a driver counts them per key). */
   version: number;
   invokedAt: number;
   /** Absent while the write is in flight. */
@@ -44,8 +44,8 @@ export interface Violation {
   /** The version the read returned. */
   read: number;
   /**
-   * stale: the newest version acknowledged before the read began (the read should be at least this);
-   * future: the newest version whose write had begun before the read completed (at most this).
+   * stale: the version that had overwritten the value read before the read began;
+   * future: the newest version whose write had begun when the read completed.
    */
   bound: number;
   readInvokedAt: number;
