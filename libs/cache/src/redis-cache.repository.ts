@@ -52,6 +52,11 @@ export class RedisCacheRepository implements OnModuleDestroy {
     return REDIS_UNAVAILABLE;
   };
 
+  /**
+   * Test-only switch, like PendingInvalidationsService.bookkeeping: "off" fills with a plain SET NX
+   * and takes no lease, so a test can show the stale read the lease prevents. Always "on" in the app.
+   */
+  fillLeases: 'on' | 'off' = 'on';
   /** Lease tokens: this instance's random prefix and a counter, unique across instances and restarts. */
   private readonly leasePrefix = randomBytes(6).toString('hex');
   private leases = 0;
@@ -94,6 +99,7 @@ export class RedisCacheRepository implements OnModuleDestroy {
   async takeLease(key: string): Promise<string | null> {
     if (this.breaker.isRejecting()) return null;
     const token = `${this.leasePrefix}:${++this.leases}`;
+    if (this.fillLeases === 'off') return token;
     try {
       await this.call((c) => c.set(leaseKeyOf(key), token, 'PX', this.leaseMs));
       return token;
@@ -105,6 +111,7 @@ export class RedisCacheRepository implements OnModuleDestroy {
   /** Read-populate under a lease (takeLease): NX, and only while the lease stands; not awaited, a failure only costs a later miss. */
   fillLeased(key: string, lease: string, raw: string, ttlSeconds: number): void {
     if (this.breaker.isRejecting()) return;
+    if (this.fillLeases === 'off') return void this.call((c) => c.set(key, raw, 'EX', ttlSeconds, 'NX')).catch(() => undefined);
     this.call((c) => c.eval(FILL_IF_LEASED, 2, key, leaseKeyOf(key), lease, raw, ttlSeconds)).catch(() => undefined);
   }
 
