@@ -8,12 +8,11 @@
  *   npm run bench:consistency -- --seed 42 --duration 600       replay a schedule, longer
  *   npm run bench:consistency -- --only redis-crash,redis-pause only these faults
  *   npm run bench:consistency -- --reads 10000000               run until this many reads are checked
- * Prints the checker's report per fault and overall; writes bench/results/consistency.json; exits 1 on
+ * Prints the checker's report per fault and overall; writes bench/results/consistency-<time>.json; exits 1 on
  * any violation.
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaultProxy, RedisServerProcess, freePort } from '@rrl/chaos';
 import { sleep } from '@rrl/common';
@@ -22,6 +21,7 @@ import type { UserDto } from '@rrl/contracts';
 import { MariaDbProcess } from '@rrl/testing';
 import { ApiProcess } from '../apps/api/test/support/api-process';
 import { FAULT_NAMES, Nemesis, type FaultEvent, type FaultName } from './nemesis';
+import { writeResult } from './support';
 
 const { values: args } = parseArgs({
   options: {
@@ -50,7 +50,6 @@ const ONLY = args.only?.split(',').map((f) => {
 const REQUEST_TIMEOUT_MS = 5000;
 /** Reads that begin within this of a fault's end are tagged with it: that is where stale reads show. */
 const AFTERMATH_MS = 5000;
-const RESULTS = path.join(__dirname, 'results');
 
 const now = () => performance.now();
 const versionOf = (name: string) => Number(/ v(\d+)$/.exec(name)?.[1] ?? 0);
@@ -77,7 +76,6 @@ async function request(url: string, init?: RequestInit): Promise<Response> {
 }
 
 async function main(): Promise<void> {
-  fs.mkdirSync(RESULTS, { recursive: true });
   console.log(
     `consistency: seed ${SEED}, ${INSTANCES} API instances, ${READERS} readers + ${WRITERS} writers over ${KEYS} users, ` +
       `${READ_TARGET ? `until ${READ_TARGET} reads` : `${DURATION_MS / 1000} s`}, faults: ${(ONLY ?? FAULT_NAMES).join(', ')}`,
@@ -235,10 +233,10 @@ async function run(redis: RedisServerProcess, instances: Instance[]): Promise<vo
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  const result = {
-    at: new Date().toISOString(),
-    seed: SEED,
-    options: {
+  writeResult(
+    'consistency',
+    {
+      seed: SEED,
       instances: INSTANCES,
       keys: KEYS,
       readers: READERS,
@@ -247,14 +245,13 @@ async function run(redis: RedisServerProcess, instances: Instance[]): Promise<vo
       readTarget: READ_TARGET,
       faults: ONLY ?? FAULT_NAMES,
     },
-    versions: { node: process.version },
-    loadavg: os.loadavg(),
-    report,
-    reads: { failed: counters.readsFailed, bySource: counters.readsBySource, errors: counters.readErrors },
-    writes: counters.writesByOutcome,
-    faults: nemesis.events.map((e) => ({ ...e, startedAt: e.startedAt - t0, endedAt: e.endedAt === undefined ? null : e.endedAt - t0 })),
-  };
-  fs.writeFileSync(path.join(RESULTS, 'consistency.json'), JSON.stringify(result, null, 2));
+    {
+      report,
+      reads: { failed: counters.readsFailed, bySource: counters.readsBySource, errors: counters.readErrors },
+      writes: counters.writesByOutcome,
+      faults: nemesis.events.map((e) => ({ ...e, startedAt: e.startedAt - t0, endedAt: e.endedAt === undefined ? null : e.endedAt - t0 })),
+    },
+  );
   if (report.violations > 0) process.exitCode = 1;
 }
 
