@@ -56,6 +56,8 @@ const config: Config = {
   projects: [
     { ...shared, displayName: 'libs', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'] },
     { ...shared, displayName: 'api', testMatch: ['<rootDir>/apps/api/{src,test}/**/*.spec.ts'] },
+    // The bench report generator and the README/docs it writes into (the benches themselves run by hand: `npm run bench`...).
+    { ...shared, displayName: 'bench', testMatch: ['<rootDir>/bench/**/*.spec.ts'] },
     // Component tests of the dashboard in jsdom (a real WebSocket to a real ws server included).
     {
       ...shared,
