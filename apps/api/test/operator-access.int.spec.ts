@@ -226,11 +226,11 @@ describe('the built API listens where HOST says, 127.0.0.1 unless set, and its l
   afterAll(() => redis?.stop());
 
   it.each([
-    ['unset', '', '127.0.0.1'],
+    ['unset', '127.0.0.1', ''],
     ['0.0.0.0', '0.0.0.0', '0.0.0.0'],
   ])(
     'HOST %s: bound to %s',
-    async (_label, host, bound) => {
+    async (_label, bound, host) => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-host-'));
       const port = await freePort();
       // HOST '' is no HOST at all for the config (empty values are ignored): the default applies.
