@@ -14,7 +14,8 @@ export const ERROR_CODES = {
   FORBIDDEN: 'FORBIDDEN',
   CONFLICT: 'CONFLICT',
   CHAOS_DISABLED: 'CHAOS_DISABLED',
-  SCENARIO_RUNNING: 'SCENARIO_RUNNING',
+  /** One run at a time (a chaos run, a loop test): the body's runId names the one in progress. */
+  RUN_IN_PROGRESS: 'RUN_IN_PROGRESS',
   TARGET_NOT_FOUND: 'TARGET_NOT_FOUND',
   TARGET_NOT_CHAOS_ENABLED: 'TARGET_NOT_CHAOS_ENABLED',
   /** The chaos driver's backend (the Docker engine) cannot be reached. */
@@ -38,7 +39,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   CONFLICT: 409,
   CHAOS_DISABLED: 403,
-  SCENARIO_RUNNING: 409,
+  RUN_IN_PROGRESS: 409,
   TARGET_NOT_FOUND: 404,
   TARGET_NOT_CHAOS_ENABLED: 403,
   CHAOS_DRIVER_UNAVAILABLE: 503,
