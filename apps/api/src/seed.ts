@@ -7,7 +7,8 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { errorMessage } from '@rrl/contracts';
 import { AppConfigModule, loadConfig } from '@rrl/config';
-import { DatabaseConnectionService, seedUsers, UsersModule } from '@rrl/users';
+import { DatabaseConnectionService, DatabaseModule } from '@rrl/database';
+import { seedUsers, UsersModule, USERS_SCHEMA } from '@rrl/users';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, batch: { type: 'string', default: '1000' } } });
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     throw new Error(`--batch must be 1..10000, got "${values.batch}"`);
   const config = loadConfig();
 
-  @Module({ imports: [AppConfigModule.forRoot({ config }), UsersModule.forRoot()] })
+  @Module({ imports: [AppConfigModule.forRoot({ config }), DatabaseModule.forRoot({ schemas: [USERS_SCHEMA] }), UsersModule.forRoot()] })
   class SeedModule {}
 
   const ctx = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn', 'log'] });

@@ -3,7 +3,8 @@ import { deepMerge } from '@rrl/common';
 import { AppConfigModule, loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 import { RedisConnectionService, RedisModule } from '@rrl/redis';
 import { waitFor } from '@rrl/testing';
-import { DatabaseConnectionService, UsersModule, UsersRepository } from '@rrl/users';
+import { DatabaseConnectionService, DatabaseModule } from '@rrl/database';
+import { UsersModule, USERS_SCHEMA, UsersRepository } from '@rrl/users';
 import { CacheModule } from './cache.module';
 import { UserCacheService } from './user-cache.service';
 
@@ -43,7 +44,13 @@ export async function startCacheHarness({ redisPort, mysql, overrides = {} }: Ha
     ),
   });
   const app = await Test.createTestingModule({
-    imports: [AppConfigModule.forRoot({ config }), RedisModule.forRoot(), UsersModule.forRoot(), CacheModule.forRoot()],
+    imports: [
+      AppConfigModule.forRoot({ config }),
+      RedisModule.forRoot(),
+      DatabaseModule.forRoot({ schemas: [USERS_SCHEMA] }),
+      UsersModule.forRoot(),
+      CacheModule.forRoot(),
+    ],
   }).compile();
   app.useLogger(false);
   await app.init();

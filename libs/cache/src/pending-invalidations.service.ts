@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { type AppConfig, InjectAppConfig } from '@rrl/config';
 import { errorMessage } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService, InvalidationLog, type InvalidationMark, UsersRepository } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
+import { InvalidationLog, type InvalidationMark, UsersRepository } from '@rrl/users';
 import { CacheKeys } from './cache-keys';
 import { InvalidationLogLoader } from './invalidation-log.loader';
 import { InvalidationLogPoller } from './invalidation-log.poller';
