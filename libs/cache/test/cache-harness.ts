@@ -5,8 +5,8 @@ import { RedisConnectionService, RedisModule } from '@rrl/redis';
 import { waitFor } from '@rrl/testing';
 import { DatabaseConnectionService, DatabaseModule } from '@rrl/database';
 import { UsersModule, USERS_SCHEMA, UsersRepository } from '@rrl/users';
-import { CacheModule } from './cache.module';
-import { UserCacheService } from './user-cache.service';
+import { CacheModule } from '../src/cache.module';
+import { UserCacheService } from '../src/user-cache.service';
 
 export interface CacheHarness {
   app: TestingModule;
