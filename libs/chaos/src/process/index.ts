@@ -1,4 +1,3 @@
 export * from './free-port';
 export * from './managed-process';
 export * from './redis-server.process';
-export * from './redis-command';
