@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   FORBIDDEN: 'FORBIDDEN',
   CONFLICT: 'CONFLICT',
   CHAOS_DISABLED: 'CHAOS_DISABLED',
+  /** Too many wrong operator tokens from one client: it waits (Retry-After) before guessing again. */
+  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   /** One run at a time (a chaos run, a loop test): the body's runId names the one in progress. */
   RUN_IN_PROGRESS: 'RUN_IN_PROGRESS',
   TARGET_NOT_FOUND: 'TARGET_NOT_FOUND',
@@ -39,6 +41,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   CONFLICT: 409,
   CHAOS_DISABLED: 403,
+  TOO_MANY_ATTEMPTS: 429,
   RUN_IN_PROGRESS: 409,
   TARGET_NOT_FOUND: 404,
   TARGET_NOT_CHAOS_ENABLED: 403,

@@ -13,6 +13,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ApiErrorResponses } from './api-error.dto';
+import { OperatorOnly } from './operator-token.guard';
 
 /** toId before fromId is a range with no id in it: warming it would answer 200 having done nothing. */
 @ValidatorConstraint({ name: 'notBeforeFromId' })
@@ -71,6 +72,7 @@ export class CacheController {
   constructor(private readonly cache: UserCacheService) {}
 
   @Post('warm')
+  @OperatorOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Load users (all, or an id range) into Redis in pipelined batches' })
   @ApiOkResponse({ type: WarmResultDto })
@@ -79,6 +81,7 @@ export class CacheController {
   }
 
   @Delete()
+  @OperatorOnly()
   @ApiOperation({ summary: 'Delete every cached user key (SCAN + UNLINK, never KEYS)' })
   @ApiOkResponse({ type: ClearResultDto })
   clear(): Promise<ClearResult> {
