@@ -134,7 +134,7 @@ case $index in 200\ text/html*) ;; *) echo "test-fresh-machine: FAILED: / did no
 
 # --- npm test --------------------------------------------------------------------------------------
 echo "test-fresh-machine: npm test -- ${files[*]}"
-if ! in_root "npm test -- ${files[*]}" 2>&1 | sed 's/^/  test | /'; then
+if ! in_root "npm test -- ${files[*]}" 2>&1 | sed -u 's/^/  test | /'; then
   echo "test-fresh-machine: FAILED: npm test failed" >&2
   exit 1
 fi

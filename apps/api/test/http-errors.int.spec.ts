@@ -1,4 +1,5 @@
 import type { ApiErrorBody, ChaosRun, ClearResult, RedisResetResult, WarmResult } from '@rrl/contracts';
+import { redisReady } from './support/lab';
 import { auth, startRedisChaosLab, startScenario, type RedisChaosLab } from './support/chaos-lab';
 
 /** A request the way fetch sends it, returning the raw text too (to prove no FST_ code leaks). */
@@ -85,6 +86,8 @@ describe('HTTP errors and body-less requests, over real Redis and MariaDB', () =
     const reset = await request(`${url}/api/redis/reset`, 'POST', { ...auth, ...JSON_HEADERS });
     expect(reset.status).toBe(200);
     expect((reset.body as unknown as RedisResetResult).reset).toBe(true);
+    // The reset answers once the new client exists; warming needs it connected.
+    await redisReady(env.lab);
 
     const warm = await request(`${url}/api/cache/warm`, 'POST', { ...auth, ...JSON_HEADERS });
     expect(warm.status).toBe(200);

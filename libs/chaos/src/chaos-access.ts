@@ -37,19 +37,14 @@ export class ChaosAccess implements OnApplicationBootstrap {
   }
 
   /**
-   * check() with the wrong guesses of `client` (its IP) counted: past the limit it throws 429
-   * TOO_MANY_ATTEMPTS without looking at the token.
+   * check() with the guesses of `client` (its IP) counted: past the limit it throws 429
+   * TOO_MANY_ATTEMPTS without comparing the token. A request without a token is no guess.
    */
   async verify(authorization: string | undefined, client: string): Promise<void> {
-    await this.attempts.assertAllowed(client);
-    try {
-      this.check(authorization);
-    } catch (e) {
-      // A guess is a token that did not match; a request without one (a page that has not asked yet) is not.
-      if (e instanceof AppError && e.code === ERROR_CODES.UNAUTHORIZED && BEARER.test(authorization ?? ''))
-        await this.attempts.recordFailure(client);
-      throw e;
-    }
+    if (!this.token || !BEARER.test(authorization ?? '')) return this.check(authorization);
+    await this.attempts.take(client);
+    this.check(authorization);
+    await this.attempts.giveBack(client);
   }
 
   /** Throws 403 CHAOS_DISABLED when no token is configured, 401 when the header does not carry it. */

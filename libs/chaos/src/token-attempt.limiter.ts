@@ -10,24 +10,30 @@ export const WRONG_TOKENS_PER_WINDOW = 10;
 export const WRONG_TOKEN_WINDOW_S = 60;
 
 /**
- * Counts wrong tokens per client; only failures count, so an operator's own traffic is never slowed.
- * rate-limiter-flexible rather than @fastify/rate-limit: that plugin counts every request of a route,
- * and the WebSocket's token checks (not Fastify routes) need the same counter.
+ * Counts wrong tokens per client. Every presented token takes a point before it is compared and a
+ * right one gives it back, so a burst of concurrent guesses is counted as it arrives (checking the
+ * count first and adding failures afterwards would let a parallel burst through uncounted); an
+ * operator's own traffic costs nothing. rate-limiter-flexible rather than @fastify/rate-limit: that
+ * plugin counts every request of a route, and the WebSocket's token checks (not Fastify routes) need
+ * the same counter.
  */
 export class TokenAttemptLimiter {
-  private readonly failures = new RateLimiterMemory({ points: WRONG_TOKENS_PER_WINDOW, duration: WRONG_TOKEN_WINDOW_S });
+  private readonly attempts = new RateLimiterMemory({ points: WRONG_TOKENS_PER_WINDOW, duration: WRONG_TOKEN_WINDOW_S });
 
-  /** Throws 429 TOO_MANY_ATTEMPTS (with retryAfterS) when `client` used up its wrong guesses. */
-  async assertAllowed(client: string): Promise<void> {
-    const res = await this.failures.get(client);
-    if (res && res.consumedPoints >= WRONG_TOKENS_PER_WINDOW) throw new TooManyAttemptsError(Math.ceil(res.msBeforeNext / 1000));
+  /** Takes a point for one token about to be compared; throws 429 TOO_MANY_ATTEMPTS (with retryAfterS) when none is left. */
+  async take(client: string): Promise<void> {
+    try {
+      await this.attempts.consume(client);
+    } catch (e) {
+      // consume() rejects with the counter's state once the points are used up.
+      if (e instanceof RateLimiterRes) throw new TooManyAttemptsError(Math.max(1, Math.ceil(e.msBeforeNext / 1000)));
+      throw e;
+    }
   }
 
-  async recordFailure(client: string): Promise<void> {
-    // consume() rejects (with the counter's state) once the points are used up: that is the block, already counted.
-    await this.failures.consume(client).catch((e: unknown) => {
-      if (!(e instanceof RateLimiterRes)) throw e;
-    });
+  /** The token was right: its point goes back. */
+  async giveBack(client: string): Promise<void> {
+    await this.attempts.reward(client, 1);
   }
 }
 

@@ -114,6 +114,8 @@ export interface LabelledRedisOptions {
   name: string;
   password?: string;
   image?: string;
+  /** More labels (a compose project's, say). */
+  labels?: Record<string, string>;
 }
 
 export interface RunningContainer {
@@ -155,6 +157,7 @@ export async function runLabelledRedis(opts: LabelledRedisOptions): Promise<Runn
     [TEST_LABEL]: 'true',
     [TEST_OWNER_LABEL]: JSON.stringify(currentOwner()),
     [KIND_LABEL]: 'redis',
+    ...opts.labels,
   };
   if (opts.chaos ?? true) labels[CHAOS_LABEL] = 'true';
   const container = await docker.createContainer({

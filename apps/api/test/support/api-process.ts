@@ -61,8 +61,8 @@ export class ApiProcess {
     });
     this.child = child;
     const keep = (chunk: Buffer) => (this.output_ = (this.output_ + chunk.toString()).slice(-20_000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     return child;
   }
 
