@@ -13,7 +13,7 @@
  */
 import { UserCacheService } from '@rrl/cache';
 import { RedisServerProcess } from '@rrl/chaos';
-import { percentile, sleep, sortedAscending } from '@rrl/common';
+import { percentile, sleep, sortedAscending, withTimeout } from '@rrl/common';
 import { loadConfig, type AppConfig } from '@rrl/config';
 import type { ChaosRun, RedisStatus, UserDto } from '@rrl/contracts';
 import { MariaDbProcess } from '@rrl/testing';
@@ -96,14 +96,8 @@ async function settle(slot: PathSlot, ids: number[]): Promise<Map<number, number
   return warmWithin(slot.path, ids, SETTLE_MS);
 }
 
-async function warmWithin(p: ReadPath, ids: number[], ms: number): Promise<Map<number, number>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('warm-up timed out')), ms)));
-  try {
-    return await Promise.race([warm(p, ids), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function warmWithin(p: ReadPath, ids: number[], ms: number): Promise<Map<number, number>> {
+  return withTimeout(warm(p, ids), ms, 'warm-up');
 }
 
 async function runOne(

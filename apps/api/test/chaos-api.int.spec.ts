@@ -143,7 +143,7 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
 
     const second = await startScenario(lab, 'crash', { target });
     expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ code: 'SCENARIO_RUNNING', runId: id });
+    expect(second.body).toMatchObject({ code: 'RUN_IN_PROGRESS', runId: id });
     expect((second.body as unknown as ApiErrorBody).message).toContain(id);
 
     const live = (await lab.send<ChaosRun>('GET', `/api/chaos/runs/${id}`, undefined, auth)).body;

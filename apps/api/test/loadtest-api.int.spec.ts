@@ -70,7 +70,7 @@ describe('loop test API (real redis-server, real MariaDB)', () => {
     await waitFor('a first progress tick', async () => (await run(started.body.id)).progress.ratePerSecond > 0);
     const second = await lab.send<ApiErrorBody & { runId: string }>('POST', '/api/loadtests', request());
     expect(second.status).toBe(409);
-    expect(second.body.runId).toBe(started.body.id);
+    expect(second.body).toMatchObject({ code: 'RUN_IN_PROGRESS', runId: started.body.id });
 
     const live = await run(started.body.id);
     expect(live.progress.ratePerSecond).toBeGreaterThan(0);

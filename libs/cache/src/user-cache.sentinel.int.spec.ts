@@ -1,7 +1,7 @@
 import type { UserReadResult } from '@rrl/contracts';
 import { createTestDatabase, RedisSentinelTopology, waitFor, type HostPort, type TestDatabase } from '@rrl/testing';
 import Redis from 'ioredis';
-import { startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { startCacheHarness, type CacheHarness } from '../test/cache-harness';
 import { PendingInvalidationsService } from './pending-invalidations.service';
 
 /** What readers and writers saw while a failover ran. */

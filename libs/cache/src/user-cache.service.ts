@@ -20,7 +20,8 @@ import {
   type WriteOutcome,
 } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService, userNotFound, UsersRepository } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
+import { userNotFound, UsersRepository } from '@rrl/users';
 import { CacheKeys, NOT_FOUND_MARKER } from './cache-keys';
 import { CacheWarmer, type WarmProgress } from './cache-warmer';
 import { PendingInvalidationsService } from './pending-invalidations.service';

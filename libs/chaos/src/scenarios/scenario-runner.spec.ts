@@ -161,7 +161,7 @@ describe('ScenarioRunner (fake driver)', () => {
       runner.start('crash', { target: 'process:r1' }),
     ]);
     expect(a.status).toBe('fulfilled');
-    expect(b).toMatchObject({ status: 'rejected', reason: { statusCode: 409, code: 'SCENARIO_RUNNING' } });
+    expect(b).toMatchObject({ status: 'rejected', reason: { statusCode: 409, code: 'RUN_IN_PROGRESS' } });
     const id = (a as PromiseFulfilledResult<{ id: string }>).value.id;
     await expect(runner.start('crash', { target: 'process:r1' })).rejects.toMatchObject({ statusCode: 409, runId: id });
     const t0 = Date.now();
