@@ -6,7 +6,9 @@
  * → first read answered by Redis, as the clients saw it).
  *   npm run bench:faults              the lab over HTTP, every scenario
  *   npm run bench:faults -- --peers   the lab (UserCacheService, in-process) and each peer (bench/peers),
- *                                     one after the other under the same fault, crash … auth-failure
+ *                                     one after the other under the same fault, crash … latency
+ *   --repeat N                        every scenario N times (default 5): recovery as median and max of N
+ *   BENCH_PEERS=cm-resilient,…        only those peers
  * Production timings (config/default.json). Every path reads the same users from the same database through
  * the same Redis and proxy, each into its own keys, after the same warm-up.
  * Run: npm run bench:faults   (builds first; uses the compiled app)
@@ -46,7 +48,10 @@ const RECOVERY_WAIT_MS = 20_000;
 /** A path that cannot be cleared, warmed and read from its cache within this is rebuilt (a process restart). */
 const SETTLE_MS = 30_000;
 const REDIS_PASSWORD = 'fault-matrix-redis-pw';
-const PEER_SCENARIOS = ['crash', 'restart', 'pause', 'partition', 'latency', 'auth-failure'];
+const PEER_SCENARIOS = ['crash', 'stop-start', 'restart', 'restart-45s', 'pause', 'auth-failure', 'partition', 'latency'];
+const argValue = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+/** Recovery takes milliseconds: one run says little on a shared machine, so each scenario runs this often. */
+const REPEAT = Number(argValue('--repeat') ?? 5);
 
 /** A path and how to build it again (a peer that never recovers is replaced, as a restart would). */
 interface PathSlot {
@@ -154,25 +159,67 @@ function failedCell(t: Tally): string {
   return `${t.failed} (${kinds.slice(0, 2).join(', ')}${kinds.length > 2 ? ', …' : ''})`;
 }
 
-function printScenario(name: string, run: ChaosRun, rows: Row[], attemptsPerSecond: number | null): void {
+/** One path's runs of one scenario. */
+interface PathRuns {
+  path: string;
+  inMemory: boolean;
+  tallies: Tally[];
+  recoverMs: (number | null)[];
+  notes: string[];
+}
+
+function byPath(rows: Row[][]): PathRuns[] {
+  const paths = new Map<string, PathRuns>();
+  for (const row of rows.flat()) {
+    const p = paths.get(row.path) ?? { path: row.path, inMemory: row.inMemory, tallies: [], recoverMs: [], notes: [] };
+    p.tallies.push(row.tally);
+    p.recoverMs.push(row.recoverMs);
+    if (row.note) p.notes.push(row.note);
+    paths.set(row.path, p);
+  }
+  return [...paths.values()];
+}
+
+/** Median and max of the runs that recovered; null when none did. */
+function recoveryOf(ms: (number | null)[]): { median: number; max: number; never: number } | null {
+  const got = sortedAscending(ms.filter((m): m is number => m !== null));
+  if (got.length === 0) return null;
+  return { median: percentile(got, 50)!, max: got.at(-1)!, never: ms.length - got.length };
+}
+
+function printScenario(name: string, run: ChaosRun, rows: Row[][], attemptsPerSecond: (number | null)[]): void {
   const fault = Object.entries(run.params)
     .filter(([k]) => !/target/i.test(k))
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
-  console.log(`\n#### ${name} (${fault})\n`);
-  console.log('| read path | reads served | failed | HUNG (> 10 s) | stale | p99 ms | max wait ms | time to recover ms |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const { path: p, inMemory, tally: t, recoverMs, note } of rows) {
-    const never = inMemory ? 'n/a (answers from L1)' : `never (> ${RECOVERY_WAIT_MS / 1000} s)`;
-    const recover = recoverMs === null ? never : fmt(recoverMs);
+  console.log(`\n#### ${name} (${fault}; ${rows.length} run${rows.length === 1 ? '' : 's'} per path)\n`);
+  console.log(
+    '| read path | reads served per run | failed | HUNG (> 10 s) | stale | p99 ms | max wait ms | recover median ms | recover max ms | per run ms |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const p of byPath(rows)) {
+    const sum = (f: (t: Tally) => number) => p.tallies.reduce((n, t) => n + f(t), 0);
+    const failed = sum((t) => t.failed);
+    const codes = p.tallies.reduce<Record<string, number>>((all, t) => {
+      for (const [k, v] of Object.entries(t.failedCodes)) all[k] = (all[k] ?? 0) + v;
+      return all;
+    }, {});
+    const latencies = sortedAscending(p.tallies.flatMap((t) => t.latencies));
+    const r = recoveryOf(p.recoverMs);
+    const never = p.inMemory ? 'n/a (answers from L1)' : `never (> ${RECOVERY_WAIT_MS / 1000} s)`;
+    const note = [...new Set(p.notes)].join('; ');
     console.log(
-      `| ${p}${note ? ` (${note})` : ''} | ${t.served} | ${failedCell(t)} | ${t.hung} | ${t.stale} | ${fmt(percentile(sortedAscending(t.latencies), 99))} | ${fmt(t.maxWaitMs)} | ${recover} |`,
+      `| ${p.path}${note ? ` (${note})` : ''} | ${Math.round(sum((t) => t.served) / p.tallies.length)} | ` +
+        `${failedCell({ ...newTally(), failed, failedCodes: codes })} | ${sum((t) => t.hung)} | ${sum((t) => t.stale)} | ` +
+        `${fmt(percentile(latencies, 99))} | ${fmt(Math.max(...p.tallies.map((t) => t.maxWaitMs)))} | ` +
+        `${r ? fmt(r.median) : never} | ${r ? `${fmt(r.max)}${r.never ? ` (${r.never}× never)` : ''}` : never} | ${p.recoverMs.map(fmt).join(', ')} |`,
     );
   }
   const m = run.metrics;
+  const rates = attemptsPerSecond.filter((a): a is number => a !== null);
   console.log(
-    `\n(the chaos run's own report, for the lab: time to detect ${fmt(m.timeToDetectMs)} ms, time to recover ${fmt(m.timeToRecoverMs)} ms, ` +
-      `reconnect attempts per second while down ${attemptsPerSecond === null ? 'n/a' : attemptsPerSecond.toFixed(2)})`,
+    `\n(the chaos run's own report, for the lab, first run: time to detect ${fmt(m.timeToDetectMs)} ms, time to recover ${fmt(m.timeToRecoverMs)} ms; ` +
+      `full reconnect attempts per second of outage, per run: ${rates.length ? rates.map((a) => a.toFixed(2)).join(', ') : 'n/a'})`,
   );
 }
 
@@ -241,23 +288,28 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
   ];
   // BENCH_SCENARIOS=crash,both-down runs only those.
   const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim()) ?? (WITH_PEERS ? PEER_SCENARIOS : null);
-  const results: { scenario: string; run: ChaosRun; rows: Row[]; attemptsPerSecond: number | null }[] = [];
+  const results: { scenario: string; run: ChaosRun; rows: Row[][]; attemptsPerSecond: (number | null)[] }[] = [];
   for (const [name, params, label = name] of scenarios.filter(([n, , l]) => !only || only.includes(l ?? n))) {
-    const rows: Row[] = [];
-    /** The run the lab's clients saw (the first path); its report measures the lab app. */
+    const rows: Row[][] = [];
+    const attemptsPerSecond: (number | null)[] = [];
+    /** The run the lab's clients saw first (the first path); its report measures the lab app. */
     let labRun: ChaosRun | null = null;
-    let attemptsPerSecond: number | null = null;
-    for (const slot of slots) {
-      const before = labRun ? null : (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats;
-      const { row, run } = await runOne(base, slot, ids, name, params);
-      if (before) attemptsPerSecond = reconnectRate(before, (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats);
-      rows.push(row);
-      labRun ??= run;
-      const t = row.tally;
-      console.log(
-        `  ${name} / ${row.path}: ${t.served} served, ${t.failed} failed ${JSON.stringify(t.failedCodes)}, ${t.hung} hung, ${t.stale} stale, ` +
-          `recover ${fmt(row.recoverMs)} ms, writes ${JSON.stringify(t.writes)}, sources ${JSON.stringify(t.bySource)}`,
-      );
+    for (let rep = 1; rep <= REPEAT; rep++) {
+      const repRows: Row[] = [];
+      for (const slot of slots) {
+        const first = repRows.length === 0;
+        const before = first ? (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats : null;
+        const { row, run } = await runOne(base, slot, ids, name, params);
+        if (before) attemptsPerSecond.push(reconnectRate(before, (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats));
+        repRows.push(row);
+        labRun ??= run;
+        const t = row.tally;
+        console.log(
+          `  ${label} #${rep} / ${row.path}: ${t.served} served, ${t.failed} failed ${JSON.stringify(t.failedCodes)}, ${t.hung} hung, ${t.stale} stale, ` +
+            `recover ${fmt(row.recoverMs)} ms, writes ${JSON.stringify(t.writes)}, sources ${JSON.stringify(t.bySource)}`,
+        );
+      }
+      rows.push(repRows);
     }
     results.push({ scenario: label, run: labRun!, rows, attemptsPerSecond });
   }
@@ -273,11 +325,20 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
         clients: CLIENTS,
         faultMs: FAULT_MS,
         paths: slots.map((s) => ({ name: s.path.name, options: s.path.description })),
+        repeat: REPEAT,
         scenarios: results.map((r) => ({
           scenario: r.scenario,
           params: r.run.params,
           labRunMetrics: r.run.metrics,
-          rows: r.rows.map((row) => ({ ...row, tally: { ...row.tally, latencies: undefined, redisReads: undefined } })),
+          reconnectAttemptsPerSecond: r.attemptsPerSecond,
+          paths: byPath(r.rows).map((p) => ({
+            path: p.path,
+            inMemory: p.inMemory,
+            recoverMs: p.recoverMs,
+            recovery: recoveryOf(p.recoverMs),
+            notes: p.notes,
+            runs: p.tallies.map((t) => ({ ...t, latencies: undefined, redisReads: undefined })),
+          })),
         })),
       },
       null,
@@ -300,7 +361,12 @@ function pathSlots(base: string, config: AppConfig, cache: UserCacheService, use
   };
   return [
     { path: labPath(cache, lab), inMemory: false, rebuild: null, rebuilt: 0 },
-    ...PEERS.map((spec) => ({ path: spec.create(env), inMemory: spec.inMemory, rebuild: () => spec.create(env), rebuilt: 0 })),
+    ...PEERS.filter((spec) => !process.env.BENCH_PEERS || process.env.BENCH_PEERS.split(',').includes(spec.id)).map((spec) => ({
+      path: spec.create(env),
+      inMemory: spec.inMemory,
+      rebuild: () => spec.create(env),
+      rebuilt: 0,
+    })),
   ];
 }
 
@@ -315,7 +381,7 @@ function reconnectRate(before: RedisStatus['stats'], after: RedisStatus['stats']
 }
 
 // `--topology sentinel`: the Sentinel failovers (bench/sentinel-matrix.ts) instead of the one-node faults.
-const topology = process.argv.includes('--topology') ? process.argv[process.argv.indexOf('--topology') + 1] : 'single';
+const topology = argValue('--topology') ?? 'single';
 (topology === 'sentinel' ? runSentinelMatrix({ clients: CLIENTS, users: USERS }) : main()).catch((e) => {
   console.error(e);
   process.exit(1);

@@ -3,6 +3,7 @@ export * from './redis-errors';
 export * from './redis-client.factory';
 export * from './redis-state-machine';
 export * from './redis-heartbeat';
+export * from './redis-recovery.probe';
 export * from './stuck-retry.detector';
 export * from './stuck-reset.scheduler';
 export * from './reconnect-delay';

@@ -113,9 +113,13 @@ export class RedisClientSession {
     if (this.client.status === 'ready') this.client.stream?.destroy(new HeartbeatTimeoutError(waitedMs));
   }
 
-  /** Closes the socket and lets ioredis reconnect at once on a fresh one (its retryStrategy decides when). */
-  reconnectFresh(): void {
-    if (this.live && this.client.status === 'ready') this.client.disconnect(true);
+  /** Closes a ready socket and lets ioredis reconnect on a fresh one (its retryStrategy decides when). */
+  reconnectFresh(reason: string): boolean {
+    if (!this.live || this.client.status !== 'ready') return false;
+    this.pending = { kind: 'timeout', message: reason };
+    // destroy, not disconnect(): a graceful close waits for the peer's FIN, which a slow link delays too.
+    this.client.stream?.destroy();
+    return true;
   }
 
   /** Drops a client we no longer own: nothing it reports reaches the handlers any more. */

@@ -13,12 +13,14 @@ import {
   describeRedisEndpoint,
   describeSentinels,
   isSentinelMode,
+  recoveryProbeTarget,
   type RedisClientFactory,
   redisSecrets,
 } from './redis-client.factory';
 import { RedisClientSession, type RedisClientSessionHandlers, type RedisFailure } from './redis-client.session';
 import { classifyRedisError } from './redis-errors';
 import { RedisHeartbeat } from './redis-heartbeat';
+import { RedisRecoveryProbe } from './redis-recovery.probe';
 import { RedisStateMachine } from './redis-state-machine';
 import { describeTransition } from './redis-transition.log';
 import { StuckResetScheduler } from './stuck-reset.scheduler';
@@ -50,6 +52,12 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
   private readonly heartbeat: RedisHeartbeat;
   private readonly detector: StuckRetryDetector;
   private readonly stuckChecks: StuckResetScheduler;
+  /** Null in Sentinel mode (no fixed node to knock on) or when redis.connection.recoveryProbeInterval is 0. */
+  private readonly probe: RedisRecoveryProbe | null;
+  /** The probe reported Redis answering; the next ready confirms it. */
+  private probeReported = false;
+  /** The socket is being closed on purpose for a fresh one: the retry strategy answers 0. */
+  private freshSocket = false;
   private readonly endpoint: string;
   private readonly secrets: string[];
   private session: RedisClientSession;
@@ -78,6 +86,18 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
       stallMs: 2 * (c.connectTimeout + 2 * c.commandTimeout + c.maxRetryDelay),
     });
     this.stuckChecks = new StuckResetScheduler(config.redis.resilience.autoResetInterval, () => this.checkStuck());
+    const target = recoveryProbeTarget(config);
+    this.probe =
+      target && c.recoveryProbeInterval > 0
+        ? new RedisRecoveryProbe({
+            target,
+            intervalMs: c.recoveryProbeInterval,
+            // A tenth of a command's budget: a Redis answering that fast serves reads well within it;
+            // one slower is still the fault (added latency), and its round is retried on a fresh socket.
+            fastReplyMs: Math.max(1, Math.round(c.commandTimeout / 10)),
+            onAnswering: () => this.onProbeAnswered(),
+          })
+        : null;
     this.session = this.openSession();
   }
 
@@ -144,6 +164,21 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
 
   isStuckInRetry(): boolean {
     return this.stuckReason() !== null;
+  }
+
+  /**
+   * The cache's breaker opened while the connection is ready (commands time out or fail): probe on
+   * fresh sockets and, as soon as Redis answers fast there, reconnect so the breaker closes on that
+   * ready instead of waiting for its half-open timer. A fresh socket, because replies queued behind
+   * a latency spike keep the old one slow after the spike is over.
+   */
+  reportDegraded(): void {
+    if (this.started && !this.stopping && this.machine.state === 'ready') this.probe?.start();
+  }
+
+  /** The breaker closed again: nothing left to prove while the connection is ready. */
+  degradedCleared(): void {
+    if (this.machine.state === 'ready') this.probe?.stop();
   }
 
   /** Rebuilds the client when the stuck detector says so; runs every autoResetInterval. */
@@ -213,10 +248,26 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
         attempt: this.machine.attempt + 1,
         errorKind: this.session.pendingErrorKind,
         outageMs: this.machine.stats().currentOutageMs ?? 0,
-        immediate: false,
+        immediate: this.consumeFreshSocket(),
       },
       this.config.redis.connection,
     );
+  }
+
+  private consumeFreshSocket(): boolean {
+    const fresh = this.freshSocket;
+    this.freshSocket = false;
+    return fresh;
+  }
+
+  /** Redis answered the probe fast: start the waiting attempt now, or trade a lagging socket for a fresh one. */
+  private onProbeAnswered(): boolean {
+    const acted =
+      this.machine.state === 'ready'
+        ? (this.freshSocket = this.session.reconnectFresh('Redis answers a fresh socket fast while this one lags: reconnecting'))
+        : this.session.reconnectNow();
+    this.probeReported ||= acted;
+    return acted;
   }
 
   private readonly sessionHandlers: RedisClientSessionHandlers = {
@@ -225,12 +276,16 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
       this.emitError(failure);
     },
     ready: (node) => {
+      this.probe?.stop();
+      if (this.probeReported) this.probe?.confirmRecovered();
+      this.probeReported = false;
       this.machine.ready(node);
       this.heartbeat.start();
       this.events.emit('ready');
     },
     retry: (cause, delayMs) => {
       this.heartbeat.stop();
+      this.probe?.start();
       this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message, delayMs });
       this.events.emit('retry', { attempt: this.machine.attempt, delayMs, errorKind: cause.kind });
     },
@@ -238,6 +293,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     /** ioredis gave up (no reconnect scheduled): rebuild after a backoff instead of staying dead. */
     end: (cause) => {
       this.heartbeat.stop();
+      this.probe?.start();
       this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message });
       const { retryDelay, maxRetryDelay } = this.config.redis.connection;
       this.stuckChecks.checkAfter(backoffDelay(this.machine.attempt, retryDelay, maxRetryDelay));
@@ -258,6 +314,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     this.started = false;
     this.stuckChecks.stop();
     this.heartbeat.stop();
+    this.probe?.stop();
     await this.resetting?.catch(() => undefined);
     this.machine.stop();
     await this.session.close(this.config.redis.connection.commandTimeout);
