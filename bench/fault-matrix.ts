@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserCacheService } from '@rrl/cache';
 import { RedisServerProcess } from '@rrl/chaos';
+import { RedisConnectionService } from '@rrl/redis';
 import { percentile, sleep, sortedAscending } from '@rrl/common';
 import { loadConfig, type AppConfig } from '@rrl/config';
 import type { ChaosRun, RedisStatus, UserDto } from '@rrl/contracts';
@@ -67,6 +68,8 @@ interface Row {
   inMemory: boolean;
   tally: Tally;
   recoverMs: number | null;
+  /** The lab only: target back → its Redis connection ready (negative: the probe saw it first). */
+  connectionReadyMs?: number | null;
   note: string;
 }
 
@@ -115,6 +118,7 @@ async function warmWithin(p: ReadPath, ids: number[], ms: number): Promise<Map<n
 
 async function runOne(
   base: string,
+  readyAt: number[] | null,
   slot: PathSlot,
   ids: number[],
   name: string,
@@ -146,7 +150,13 @@ async function runOne(
     .filter(Boolean)
     .join('; ');
   slot.rebuilt = 0;
-  return { row: { path: p.name, inMemory: slot.inMemory, tally, recoverMs: back === null ? null : back - backAt, note: notes }, run };
+  // The chaos runner marks "back" once the target says so; the probe may have seen it a moment earlier.
+  const ready = readyAt?.find((t) => t >= backAt - 1000);
+  const connectionReadyMs = readyAt ? (ready === undefined ? null : ready - backAt) : undefined;
+  return {
+    row: { path: p.name, inMemory: slot.inMemory, tally, recoverMs: back === null ? null : back - backAt, connectionReadyMs, note: notes },
+    run,
+  };
 }
 
 const fmt = (n: number | null) => (n === null ? 'n/a' : String(Math.round(n)));
@@ -262,6 +272,8 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
   for (let i = 0; i < USERS; i++)
     ids.push((await json<UserDto>(base, 'POST', '/api/users', { name: `user ${i} v0`, email: `fm${i}@example.test` })).body.id);
   const slots = pathSlots(base, runtime.config, app.get(UserCacheService), app.get(UsersRepository));
+  const readyAt: number[] = [];
+  app.get(RedisConnectionService).events.on('ready', () => readyAt.push(Date.now()));
   const redisTarget = `process:${redis.options.name}`;
   const mysqlTarget = `process:${maria.options.name}`;
   const c = config.redis.connection;
@@ -299,14 +311,14 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
       for (const slot of slots) {
         const first = repRows.length === 0;
         const before = first ? (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats : null;
-        const { row, run } = await runOne(base, slot, ids, name, params);
+        const { row, run } = await runOne(base, first ? readyAt : null, slot, ids, name, params);
         if (before) attemptsPerSecond.push(reconnectRate(before, (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats));
         repRows.push(row);
         labRun ??= run;
         const t = row.tally;
         console.log(
           `  ${label} #${rep} / ${row.path}: ${t.served} served, ${t.failed} failed ${JSON.stringify(t.failedCodes)}, ${t.hung} hung, ${t.stale} stale, ` +
-            `recover ${fmt(row.recoverMs)} ms, writes ${JSON.stringify(t.writes)}, sources ${JSON.stringify(t.bySource)}`,
+            `recover ${fmt(row.recoverMs)} ms${row.connectionReadyMs === undefined ? '' : ` (connection ready ${fmt(row.connectionReadyMs)} ms)`}, writes ${JSON.stringify(t.writes)}, sources ${JSON.stringify(t.bySource)}`,
         );
       }
       rows.push(repRows);

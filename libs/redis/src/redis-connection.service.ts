@@ -92,9 +92,12 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
         ? new RedisRecoveryProbe({
             target,
             intervalMs: c.recoveryProbeInterval,
-            // A tenth of a command's budget: a Redis answering that fast serves reads well within it;
-            // one slower is still the fault (added latency), and its round is retried on a fresh socket.
-            fastReplyMs: Math.max(1, Math.round(c.commandTimeout / 10)),
+            // Half a command's budget: a Redis answering within it serves reads (the latency fault is
+            // 500 ms a way); a busy event loop on a shared machine still fits in it.
+            answerWithinMs: Math.max(1, Math.round(c.commandTimeout / 2)),
+            // A fresh socket per tenth of a command's budget while nothing answers: a latency spike
+            // that ends is seen within that, at most 20 connections a second at the defaults.
+            freshSocketEveryMs: Math.max(c.recoveryProbeInterval, Math.round(c.commandTimeout / 10)),
             onAnswering: () => this.onProbeAnswered(),
           })
         : null;
