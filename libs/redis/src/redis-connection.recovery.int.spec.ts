@@ -107,7 +107,7 @@ describe('RedisConnectionService recovery on the production defaults', () => {
     const connections = (await connectionsReceived(server)) - before - 1;
     console.log(`pause: ${connections} connections reached the server over ~${pausedMs} ms paused; resumed → ready: ${recoveryMs} ms`);
     expect(recoveryMs).toBeLessThan(BACK_WITHIN_MS);
-    // The probe's rotation (one fresh socket per unanswered fastReplyMs = 50 ms) plus the full attempts.
+    // The probe's fresh sockets (one per 50 ms while none answers) plus the full attempts.
     expect(connections).toBeLessThanOrEqual((pausedMs / 50) * 1.2 + pausedMs / 1000 + 20);
   }, 60_000);
 });
