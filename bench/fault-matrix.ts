@@ -13,8 +13,6 @@
  * the same Redis and proxy, each into its own keys, after the same warm-up.
  * Run: npm run bench:faults   (builds first; uses the compiled app)
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { UserCacheService } from '@rrl/cache';
 import { RedisServerProcess } from '@rrl/chaos';
 import { RedisConnectionService } from '@rrl/redis';
@@ -27,7 +25,7 @@ import { client, HUNG_MS, newTally, versionOf, WRITE_SHARE, type Tally } from '.
 import { PEERS } from './peers';
 import { labHttpPath, labPath, type ReadPath } from './read-path';
 import { runSentinelMatrix } from './sentinel-matrix';
-import { BENCH_TOKEN, json } from './support';
+import { BENCH_TOKEN, json, writeResult } from './support';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -175,15 +173,24 @@ interface PathRuns {
   inMemory: boolean;
   tallies: Tally[];
   recoverMs: (number | null)[];
+  connectionReadyMs: (number | null | undefined)[];
   notes: string[];
 }
 
 function byPath(rows: Row[][]): PathRuns[] {
   const paths = new Map<string, PathRuns>();
   for (const row of rows.flat()) {
-    const p = paths.get(row.path) ?? { path: row.path, inMemory: row.inMemory, tallies: [], recoverMs: [], notes: [] };
+    const p = paths.get(row.path) ?? {
+      path: row.path,
+      inMemory: row.inMemory,
+      tallies: [],
+      recoverMs: [],
+      connectionReadyMs: [],
+      notes: [],
+    };
     p.tallies.push(row.tally);
     p.recoverMs.push(row.recoverMs);
+    p.connectionReadyMs.push(row.connectionReadyMs);
     if (row.note) p.notes.push(row.note);
     paths.set(row.path, p);
   }
@@ -328,34 +335,69 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
 
   console.log(`\nOne table per scenario; each path ran under its own fault, one after the other. ${new Date().toISOString()}`);
   for (const { scenario, run, rows, attemptsPerSecond } of results) printScenario(scenario, run, rows, attemptsPerSecond);
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(
-    path.join(__dirname, 'results', WITH_PEERS ? 'fault-matrix-peers.json' : 'fault-matrix.json'),
-    JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        clients: CLIENTS,
-        faultMs: FAULT_MS,
-        paths: slots.map((s) => ({ name: s.path.name, options: s.path.description })),
-        repeat: REPEAT,
-        scenarios: results.map((r) => ({
-          scenario: r.scenario,
-          params: r.run.params,
-          labRunMetrics: r.run.metrics,
-          reconnectAttemptsPerSecond: r.attemptsPerSecond,
-          paths: byPath(r.rows).map((p) => ({
-            path: p.path,
-            inMemory: p.inMemory,
-            recoverMs: p.recoverMs,
-            recovery: recoveryOf(p.recoverMs),
-            notes: p.notes,
-            runs: p.tallies.map((t) => ({ ...t, latencies: undefined, redisReads: undefined })),
-          })),
-        })),
+  writeResult(
+    WITH_PEERS ? 'fault-matrix-peers' : 'fault-matrix',
+    {
+      clients: CLIENTS,
+      writeShare: WRITE_SHARE,
+      users: USERS,
+      faultMs: FAULT_MS,
+      longRestartMs: LONG_RESTART_MS,
+      hungMs: HUNG_MS,
+      via: WITH_PEERS ? 'in-process' : 'HTTP',
+      scenarios: only ?? 'all',
+      lab: {
+        commandTimeout: c.commandTimeout,
+        heartbeatInterval: c.heartbeatInterval,
+        heartbeatTimeout: c.heartbeatTimeout,
+        retryDelay: c.retryDelay,
+        maxRetryDelay: c.maxRetryDelay,
+        breakerHalfOpenAfter: config.redis.resilience.breaker.halfOpenAfter,
       },
-      null,
-      2,
-    ),
+      paths: slots.map((s) => ({ name: s.path.name, inMemory: s.inMemory, options: s.path.description })),
+    },
+    {
+      repeat: REPEAT,
+      scenarios: results.map((r) => {
+        const rates = sortedAscending(r.attemptsPerSecond.filter((a): a is number => a !== null));
+        return {
+          scenario: r.scenario,
+          params: Object.fromEntries(Object.entries(r.run.params).filter(([k]) => !/target/i.test(k))),
+          labRun: { timeToDetectMs: r.run.metrics.timeToDetectMs, timeToRecoverMs: r.run.metrics.timeToRecoverMs },
+          // Median over the runs; each run's figure beside it.
+          attemptsPerSecond: rates.length ? percentile(rates, 50)! : null,
+          attemptsPerSecondRuns: r.attemptsPerSecond,
+          rows: byPath(r.rows).map((p) => {
+            const sum = (f: (t: Tally) => number) => p.tallies.reduce((n, t) => n + f(t), 0);
+            const recovery = recoveryOf(p.recoverMs);
+            return {
+              path: p.path,
+              inMemory: p.inMemory,
+              // Per run (the mean); failed, hung and stale are summed over the runs.
+              served: Math.round(sum((t) => t.served) / p.tallies.length),
+              failed: sum((t) => t.failed),
+              failedCodes: p.tallies.reduce<Record<string, number>>((all, t) => {
+                for (const [k, v] of Object.entries(t.failedCodes)) all[k] = (all[k] ?? 0) + v;
+                return all;
+              }, {}),
+              hung: sum((t) => t.hung),
+              stale: sum((t) => t.stale),
+              p99Ms: percentile(sortedAscending(p.tallies.flatMap((t) => t.latencies)), 99) ?? null,
+              maxWaitMs: Math.max(...p.tallies.map((t) => t.maxWaitMs)),
+              // The median run; max and every run beside it.
+              recoverMs: recovery?.median ?? null,
+              recoverMaxMs: recovery?.max ?? null,
+              recoverRunsMs: p.recoverMs,
+              connectionReadyRunsMs: p.connectionReadyMs,
+              servedRuns: p.tallies.map((t) => t.served),
+              bySourceRuns: p.tallies.map((t) => t.bySource),
+              writesRuns: p.tallies.map((t) => t.writes),
+              note: [...new Set(p.notes)].join('; '),
+            };
+          }),
+        };
+      }),
+    },
   );
 
   await Promise.all(slots.map((s) => s.path.close()));
