@@ -16,8 +16,6 @@
  * Run: npm run bench   (builds first, installs wrk when missing; uses the compiled libs, a private
  *   redis-server and in-memory SQLite)
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import os from 'node:os';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
@@ -34,7 +32,7 @@ import { compareHttp, HTTP_CONNECTIONS, HTTP_ROUNDS, HTTP_SECONDS, startHitServe
 import { benchLoopTest } from './loadtest';
 import { metricsOverhead } from './metrics-overhead';
 import { PEERS } from './peers';
-import { benchConfig, compareMany, measure, median } from './support';
+import { benchConfig, compareMany, measure, median, writeResult } from './support';
 import { runWrk } from './wrk';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
@@ -64,6 +62,8 @@ interface InProcessVariant {
 }
 
 interface Row {
+  /** Stable id the report finds the row by: "in-process:<variant>", "http:<variant>", "loop-test". */
+  id: string;
   bench: string;
   baseline: number;
   measured: number;
@@ -174,6 +174,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   const spread = (r: { min: number; max: number }) => `${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
   const rows: Row[] = [
     ...variants.map((v) => ({
+      id: `in-process:${v.key}`,
       bench: `in-process cache hit, ${v.bench}, vs raw ioredis GET+JSON.parse`,
       baseline: inProcess.medians.raw,
       measured: inProcess.medians[v.key],
@@ -183,6 +184,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       cpuTarget: v.key === 'lab' ? 1.15 : undefined,
     })),
     {
+      id: 'http:lab',
       bench: 'HTTP GET /api/users/:id hit vs bare Fastify + ioredis',
       baseline: m.bare,
       measured: m.lab,
@@ -191,6 +193,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       target: 0.9,
     },
     {
+      id: 'http:cacheOnBare',
       bench: 'HTTP: UserCacheService.get on bare Fastify (cost of the resilience layer)',
       baseline: m.bare,
       measured: m.cacheOnBare,
@@ -198,6 +201,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       cpuMicros: httpCpu('cacheOnBare'),
     },
     {
+      id: 'http:nestController',
       bench: "HTTP: same read as a Nest controller method (what Nest's router adds)",
       baseline: m.bare,
       measured: m.nestController,
@@ -205,7 +209,8 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       cpuMicros: httpCpu('nestController'),
     },
   ];
-  rows.push(await benchLoopTest({ app, raw, prefix, users: USERS, concurrency: CONCURRENCY }));
+  const loop = await benchLoopTest({ app, raw, prefix, users: USERS, concurrency: CONCURRENCY });
+  rows.push({ id: 'loop-test', ...loop.row });
   console.log('\nratio = median over rounds of measured/baseline in the same round; spread = lowest–highest round\n');
   console.log('| benchmark | baseline ops/s | measured ops/s | ratio | spread | CPU µs per read (baseline) | target |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
@@ -229,27 +234,26 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       `load average ${loadAverage()}`,
   );
   console.log(`cache during the run: ${stats.hits} hits, ${stats.misses} misses, breaker ${stats.breaker.state}`);
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  const result = {
-    at: new Date().toISOString(),
-    concurrency: CONCURRENCY,
-    rounds: ROUNDS,
-    roundMs: ROUND_MS,
-    http: {
-      tool: 'wrk',
-      threads: 1,
-      connections: HTTP_CONNECTIONS,
-      rounds: HTTP_ROUNDS,
-      seconds: HTTP_SECONDS,
-      wrkCpuShare: http.wrkCpuShare,
+  const readPathRows = rows.filter((r) => r.id !== 'loop-test');
+  writeResult(
+    'read-path',
+    {
+      users: USERS,
+      concurrency: CONCURRENCY,
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      httpLoadGenerator: `wrk, 1 thread, ${HTTP_CONNECTIONS} connections, ${HTTP_ROUNDS} alternating rounds of ${HTTP_SECONDS} s`,
+      peers: variants.filter((v) => v.detail).map((v) => ({ id: v.key, name: v.bench, options: v.detail })),
     },
-    loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
-    rows,
-    peers: variants.filter((v) => v.detail).map((v) => ({ bench: v.bench, options: v.detail })),
-    inProcessSamples: inProcess.samples,
-    httpSamples: http.rps.samples,
-  };
-  fs.writeFileSync(path.join(__dirname, 'results', 'read-path.json'), JSON.stringify(result, null, 2));
+    {
+      rawCpuMicros: cpu.raw,
+      rows: readPathRows,
+      wrkCpuShare: http.wrkCpuShare,
+      inProcessSamples: inProcess.samples,
+      httpSamples: http.rps.samples,
+    },
+  );
+  writeResult('loadtest', { ...loop.options, users: USERS, concurrency: CONCURRENCY }, { row: loop.row, samples: loop.samples });
 
   await Promise.all(peers.map(({ path: peer }) => peer.close()));
   await metricsOverhead({
