@@ -32,8 +32,8 @@ export function parseClientMessage(raw: Buffer | ArrayBuffer | Buffer[], isBinar
   }
   if (typeof data !== 'object' || data === null)
     return fail(ERROR_CODES.VALIDATION_FAILED, `"${type}" needs data: ${DATA_SHAPES[type as ClientMessageType]}`);
-  if (type === 'feed') return parseFeed(data as { tickMs?: unknown });
-  if (type === 'history') return parseHistory(data as { seconds?: unknown });
+  if (type === 'feed') return parseFeed(data);
+  if (type === 'history') return parseHistory(data);
   const { logs, token } = data as { logs?: unknown; token?: unknown };
   if (!Array.isArray(logs) || logs.length === 0 || !logs.every((l) => typeof l === 'string' && l.length > 0 && l.length <= 256)) {
     return fail(ERROR_CODES.VALIDATION_FAILED, `"${type}": data.logs must be a non-empty list of target ids`);

@@ -42,7 +42,8 @@ export class LiveTickScheduler implements OnModuleInit, OnModuleDestroy {
 
   /** The interval now in force for this client (null: paused). */
   rateOf(session: LiveSession): number | null {
-    return this.rates.get(session)?.tickMs ?? this.options.tickMs;
+    const rate = this.rates.get(session);
+    return rate ? rate.tickMs : this.options.tickMs;
   }
 
   /** A validated interval (client-message.parser.ts), or null to pause. The next tick comes one interval from now. */

@@ -82,7 +82,7 @@ export function MetricCharts({ history, withLatency = true }: { history: MetricH
   const { data: connection } = useQuery(connectionQuery);
   const summary = faultSummary(history, windowSeconds, connection);
   return (
-    <div className="charts">
+    <div className={withLatency ? 'charts' : 'charts charts-single'}>
       <ViewControls />
       <ReadsChart history={history} summary={summary} windowSeconds={windowSeconds} />
       {withLatency && (
@@ -103,7 +103,8 @@ export function MetricCharts({ history, withLatency = true }: { history: MetricH
       )}
       <p className="chart-key">
         <span className="key key-outage" aria-hidden="true" /> Redis outage <span className="key key-breaker" aria-hidden="true" /> breaker
-        open <span className="key key-marker" aria-hidden="true" /> chaos action. <span data-testid="fault-summary">{summary}</span>
+        open or half-open <span className="key key-marker" aria-hidden="true" /> chaos action.{' '}
+        <span data-testid="fault-summary">{summary}</span>
       </p>
     </div>
   );

@@ -69,8 +69,12 @@ function faultsPlugin(history: MetricHistory, windowSeconds: () => number): uPlo
           u.ctx.stroke();
           if (x < labelEnd) continue;
           const label = m.label.length > 24 ? `${m.label.slice(0, 23)}…` : m.label;
-          u.ctx.fillText(label, x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
-          labelEnd = x + u.ctx.measureText(label).width + 12 * devicePixelRatio;
+          const width = u.ctx.measureText(label).width;
+          // Near the right edge (a run that just started) the label goes left of its line, not off the chart.
+          const right = u.bbox.left + u.bbox.width;
+          const at = x + 4 * devicePixelRatio + width > right ? x - 4 * devicePixelRatio - width : x + 4 * devicePixelRatio;
+          u.ctx.fillText(label, at, top + 12 * devicePixelRatio);
+          labelEnd = Math.max(x, at + width) + 8 * devicePixelRatio;
         }
         u.ctx.restore();
       },

@@ -20,8 +20,8 @@ describe('ViewControls (refresh interval and time window)', () => {
 
   it('starts at 1 s and 5 minutes, and keeps a choice in this browser (a new page reads it back)', () => {
     const first = renderWithApp(<ViewControls />);
-    const refresh = screen.getByLabelText('Refresh') as HTMLSelectElement;
-    const window = screen.getByLabelText('Show last') as HTMLSelectElement;
+    const refresh = screen.getByLabelText<HTMLSelectElement>('Refresh');
+    const window = screen.getByLabelText<HTMLSelectElement>('Show last');
     expect(refresh.selectedOptions[0].textContent).toBe('1 s');
     expect(window.selectedOptions[0].textContent).toBe('5 min');
     fireEvent.change(refresh, { target: { value: '5000' } });
@@ -30,14 +30,14 @@ describe('ViewControls (refresh interval and time window)', () => {
     first.unmount();
 
     renderWithApp(<ViewControls />);
-    expect((screen.getByLabelText('Refresh') as HTMLSelectElement).selectedOptions[0].textContent).toBe('5 s');
-    expect((screen.getByLabelText('Show last') as HTMLSelectElement).selectedOptions[0].textContent).toBe('15 min');
+    expect(screen.getByLabelText<HTMLSelectElement>('Refresh').selectedOptions[0].textContent).toBe('5 s');
+    expect(screen.getByLabelText<HTMLSelectElement>('Show last').selectedOptions[0].textContent).toBe('15 min');
   });
 
   it('says what paused means, and ignores a saved value it does not offer', () => {
     localStorage.setItem('rrl.view', JSON.stringify({ tickMs: 10, windowSeconds: 900 }));
     renderWithApp(<ViewControls />);
-    expect((screen.getByLabelText('Refresh') as HTMLSelectElement).value).toBe('1000');
+    expect(screen.getByLabelText<HTMLSelectElement>('Refresh').value).toBe('1000');
     expect(screen.queryByTestId('paused-note')).toBeNull();
     fireEvent.change(screen.getByLabelText('Refresh'), { target: { value: 'null' } });
     expect(screen.getByTestId('paused-note').textContent).toMatch(/badges stay live/);

@@ -44,7 +44,7 @@ describe('MetricHistory', () => {
     const h = new MetricHistory();
     h.addSnapshot(snapshot(at(0)));
     h.addBreakerTransition(at(1), 'open');
-    h.addBreakerTransition(at(3), 'half-open');
+    h.addBreakerTransition(at(3), 'closed');
     h.addSnapshot(snapshot(at(5)));
     expect(h.breakerOpen()).toEqual([{ from: Date.parse(at(1)) / 1000, to: Date.parse(at(3)) / 1000, ongoing: false }]);
     h.addRedisTransition(at(7), 'reconnecting');

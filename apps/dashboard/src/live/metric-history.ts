@@ -35,8 +35,10 @@ interface StateSeen {
 }
 
 const SOURCES: MetricReadSource[] = ['redis', 'mysql', 'none'];
-const isOutage = (s: RedisConnectionState) => s !== 'ready';
-const isBreakerOpen = (s: BreakerState) => s === 'open' || s === 'isolated';
+/** As the server's outage tracker counts them: the first connect at boot is no outage. */
+export const isOutage = (s: RedisConnectionState) => s === 'reconnecting' || s === 'auth-failed';
+/** Open, half-open or isolated: Redis not trusted (a 45 s outage cycles open / half-open every probe, one band). */
+export const isBreakerOpen = (s: BreakerState) => s !== 'closed';
 
 /**
  * What the live charts draw: bounded ring buffers of metric points (the server's per-second
@@ -130,7 +132,7 @@ export class MetricHistory {
     return this.points.toArray().filter((p) => p.t >= end - windowSeconds);
   }
 
-  /** Stretches where Redis was not ready (from ticks and transitions), clipped to the window when given. */
+  /** Stretches where Redis was down (from ticks and transitions), clipped to the window when given. */
   outages(windowSeconds?: number): Interval[] {
     return this.clip(
       this.intervals((s) => (s.redis === undefined ? undefined : isOutage(s.redis))),
@@ -138,7 +140,7 @@ export class MetricHistory {
     );
   }
 
-  /** Stretches where the breaker was open (or isolated: Redis not trusted at all). */
+  /** Stretches where the breaker was not closed. */
   breakerOpen(windowSeconds?: number): Interval[] {
     return this.clip(
       this.intervals((s) => (s.breaker === undefined ? undefined : isBreakerOpen(s.breaker))),
