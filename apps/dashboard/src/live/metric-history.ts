@@ -5,15 +5,8 @@ import { RingBuffer } from '../lib/ring-buffer';
 /** The widest window at the fastest rate: 15 minutes of 4 Hz ticks. */
 export const HISTORY_POINTS = METRICS_HISTORY_SECONDS * 4;
 
-export interface MetricPoint {
-  /** Epoch seconds (uPlot's x unit). */
-  t: number;
-  readsPerSecond: Record<MetricReadSource, number>;
-  p50: Record<MetricReadSource, number | null>;
-  p99: Record<MetricReadSource, number | null>;
-  redis: RedisConnectionState;
-  breaker: BreakerState;
-}
+/** The server's per-second point with uPlot's x (epoch seconds) for its `at`; the client's own ticks have the same shape. */
+export type MetricPoint = Omit<MetricsHistoryPoint, 'at'> & { t: number };
 
 export interface ChaosMarker {
   t: number;
@@ -94,7 +87,7 @@ export class MetricHistory {
     const all = this.points.toArray();
     const merged = [
       ...all.filter((p) => p.t < oldest),
-      ...history.map((h) => ({ ...h, t: h.at / 1000 })),
+      ...history.map(({ at, ...h }) => ({ ...h, t: at / 1000 })),
       ...all.filter((p) => p.t > newest),
     ];
     this.points.clear();
