@@ -50,9 +50,14 @@ const shared: Config = {
 // `npx jest --testPathIgnorePatterns '\.int\.spec\.ts$'` runs the unit tests alone.
 const config: Config = {
   cacheDirectory: path.join(__dirname, '.cache/jest'),
+  // One MariaDB per run, on a free port; clears a killed run's leftovers first.
+  globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   projects: [
     { ...shared, displayName: 'libs', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'] },
     { ...shared, displayName: 'api', testMatch: ['<rootDir>/apps/api/{src,test}/**/*.spec.ts'] },
+    // The bench report generator and the README/docs it writes into (the benches themselves run by hand: `npm run bench`...).
+    { ...shared, displayName: 'bench', testMatch: ['<rootDir>/bench/**/*.spec.ts'] },
     // Component tests of the dashboard in jsdom (a real WebSocket to a real ws server included).
     {
       ...shared,

@@ -45,7 +45,10 @@ describe('dashboard refresh interval and time window in Chromium', () => {
     api = await ApiUnderTest.create(redis, db, 200);
     await api.start();
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: LAPTOP })).newPage();
+    const context = await browser.newContext({ viewport: LAPTOP });
+    // An operator's page: chaos-run messages (the markers) go to token holders only.
+    await context.addInitScript((token) => sessionStorage.setItem('rrl.chaosToken', token), CHAOS_TOKEN);
+    page = await context.newPage();
     pageErrors = collectPageErrors(page);
     page.on('websocket', (ws) =>
       ws.on('framereceived', ({ payload }) => {

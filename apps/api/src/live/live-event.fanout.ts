@@ -40,15 +40,20 @@ export class LiveEventFanout implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    const fact = (json: string) => this.sessions.broadcastFact(json);
     this.listen(this.redis.events, 'transition', (t: RedisStateTransition) => this.onRedisTransition(t));
     this.listen(this.redis.events, 'retry', (r: { attempt: number; delayMs: number; errorKind: RedisErrorKind }) => this.onRedisRetry(r));
-    this.listen(this.cache.events, 'breaker', (t: BreakerTransition) => fact(encode('breaker-state', t)));
-    this.listen(this.chaos.events, 'started', (run: ChaosRun) => fact(encode('chaos-run', { kind: 'started', run })));
-    this.listen(this.chaos.events, 'timeline', (e: { runId: string; event: TimelineEvent }) =>
-      fact(encode('chaos-run', { kind: 'timeline', ...e })),
+    this.listen(this.cache.events, 'breaker', (t: BreakerTransition) =>
+      this.sessions.broadcastFact('breaker-state', encode('breaker-state', t)),
     );
-    this.listen(this.chaos.events, 'ended', (run: ChaosRun) => fact(encode('chaos-run', { kind: 'ended', run })));
+    this.listen(this.chaos.events, 'started', (run: ChaosRun) =>
+      this.sessions.broadcastFact('chaos-run', encode('chaos-run', { kind: 'started', run })),
+    );
+    this.listen(this.chaos.events, 'timeline', (e: { runId: string; event: TimelineEvent }) =>
+      this.sessions.broadcastFact('chaos-run', encode('chaos-run', { kind: 'timeline', ...e })),
+    );
+    this.listen(this.chaos.events, 'ended', (run: ChaosRun) =>
+      this.sessions.broadcastFact('chaos-run', encode('chaos-run', { kind: 'ended', run })),
+    );
     // The loop test's feed, when the app plugs one in (loadtest-feed.ts).
     if (this.loadtests) {
       this.listen(this.loadtests.events, 'progress', (run: LoadTestRun) => {
@@ -57,7 +62,7 @@ export class LiveEventFanout implements OnModuleInit, OnModuleDestroy {
       });
       this.listen(this.loadtests.events, 'ended', (run: LoadTestRun) => {
         this.loadtest = null;
-        fact(encode('loadtest', { kind: 'ended', run }));
+        this.sessions.broadcastFact('loadtest', encode('loadtest', { kind: 'ended', run }));
       });
     }
   }
@@ -69,7 +74,7 @@ export class LiveEventFanout implements OnModuleInit, OnModuleDestroy {
   private onRedisTransition(t: RedisStateTransition): void {
     if (t.to === 'reconnecting' || t.to === 'auth-failed') this.lastAttemptSent = t.attempt;
     const event: RedisStateEvent = { ...t, endpoint: this.redis.status().endpoint };
-    this.sessions.broadcastFact(encode('redis-state', event));
+    this.sessions.broadcastFact('redis-state', encode('redis-state', event));
   }
 
   /** A retry while already reconnecting is no transition, but the dashboard shows every attempt and its delay. */
@@ -85,7 +90,7 @@ export class LiveEventFanout implements OnModuleInit, OnModuleDestroy {
       delayMs: r.delayMs,
       errorKind: r.errorKind,
     };
-    this.sessions.broadcastFact(encode('redis-state', event));
+    this.sessions.broadcastFact('redis-state', encode('redis-state', event));
   }
 
   private listen<A extends unknown[]>(emitter: NodeJS.EventEmitter, event: string, listener: (...args: A) => void): void {

@@ -5,13 +5,13 @@ import { parseClientMessage } from './client-message.parser';
 import { type LiveSession, encode } from './live-session';
 import { LiveLogFeed } from './live-log.feed';
 import { LiveTickScheduler } from './live-tick.scheduler';
-import { LiveTokenVerifier } from './live-token.verifier';
+import { LiveAccessPolicy } from './live-access.policy';
 
 /** A client's messages: validated (client-message.parser.ts), then each type to the class that owns it. */
 @Injectable()
 export class LiveMessageHandler {
   constructor(
-    private readonly tokens: LiveTokenVerifier,
+    private readonly policy: LiveAccessPolicy,
     private readonly logs: LiveLogFeed,
     private readonly ticks: LiveTickScheduler,
     private readonly metrics: MetricsService,
@@ -36,11 +36,11 @@ export class LiveMessageHandler {
         return this.logs.unsubscribe(session, message.data.logs);
       case 'subscribe': {
         if (message.data.token !== undefined) {
-          const problem = this.tokens.problemWith(message.data.token);
+          const problem = await this.policy.tokenProblem(message.data.token, session.client);
           if (problem) return session.sendFact(encode('error', problem));
           session.authorized = true;
         }
-        if (!session.authorized) return session.sendFact(encode('error', this.tokens.missingTokenProblem()));
+        if (!session.authorized) return session.sendFact(encode('error', this.policy.missingTokenProblem()));
         return this.logs.subscribe(session, message.data.logs);
       }
     }

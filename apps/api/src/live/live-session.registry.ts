@@ -1,13 +1,15 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type WebSocket from 'ws';
 import { MetricsService } from '../metrics/metrics.service';
+import type { ServerMessageType } from '@rrl/contracts';
+import { LiveAccessPolicy } from './live-access.policy';
 import { LiveSession } from './live-session';
 import { InjectLiveOptions, type LiveOptions } from './live.options';
 
 /**
  * The connected clients: opens and closes their LiveSessions, counts them, and runs the rounds every
- * session needs (flush what waits, ping). Every broadcast goes through here, so who gets what is
- * decided in one place.
+ * session needs (flush what waits, ping). Every broadcast goes through here and LiveAccessPolicy,
+ * so who gets what is decided in one place.
  */
 @Injectable()
 export class LiveSessionRegistry implements OnModuleInit, OnModuleDestroy {
@@ -18,6 +20,7 @@ export class LiveSessionRegistry implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectLiveOptions() private readonly options: LiveOptions,
     private readonly metrics: MetricsService,
+    private readonly policy: LiveAccessPolicy,
   ) {}
 
   onModuleInit(): void {
@@ -31,8 +34,10 @@ export class LiveSessionRegistry implements OnModuleInit, OnModuleDestroy {
     this.sessions.clear();
   }
 
-  open(socket: WebSocket, authorized: boolean): LiveSession {
-    const session = new LiveSession(socket, this.options, authorized, (reason) => this.onTerminated(reason));
+  /** Unauthorized until the connect-time token is checked (LiveGateway). */
+  open(socket: WebSocket, client: string): LiveSession {
+    const session = new LiveSession(socket, this.options, false, (reason) => this.onTerminated(reason));
+    session.client = client;
     this.sessions.set(socket, session);
     this.metrics.recorder.liveClientConnected();
     return session;
@@ -60,12 +65,13 @@ export class LiveSessionRegistry implements OnModuleInit, OnModuleDestroy {
     return this.sessions.values();
   }
 
-  broadcastFact(json: string): void {
-    for (const session of this.sessions.values()) session.sendFact(json);
+  broadcastFact(type: ServerMessageType, json: string): void {
+    for (const session of this.sessions.values()) if (this.policy.mayReceive(type, session.authorized)) session.sendFact(json);
   }
 
-  broadcastState(key: string, json: string): void {
-    for (const session of this.sessions.values()) session.sendState(key, json);
+  /** `key` is the message type (metrics, loadtest): the latest of each is all a slow client needs. */
+  broadcastState(key: ServerMessageType, json: string): void {
+    for (const session of this.sessions.values()) if (this.policy.mayReceive(key, session.authorized)) session.sendState(key, json);
   }
 
   private flush(): void {

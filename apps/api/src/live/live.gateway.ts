@@ -3,17 +3,18 @@ import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import { errorMessage } from '@rrl/contracts';
 import type WebSocket from 'ws';
+import { LiveAccessPolicy } from './live-access.policy';
 import { handleProtocols, tokenOfRequest } from './live-auth';
 import { LiveHelloBuilder } from './live-hello.builder';
 import { LiveLogFeed } from './live-log.feed';
 import { LiveMessageHandler } from './live-message.handler';
-import { encode } from './live-session';
+import { type LiveSession, encode } from './live-session';
 import { LiveSessionRegistry } from './live-session.registry';
-import { LiveTokenVerifier } from './live-token.verifier';
 import { MAX_FRAME_BYTES } from './live.options';
 
 /**
- * The live feed at /ws on the API's port: a client's connection and its end. What it then gets is
+ * The live feed at /ws on the API's port: a client's connection (Origin and token checked by
+ * LiveAccessPolicy) and its end. What it then gets is
  * owned elsewhere: `metrics` ticks at its own rate (LiveTickScheduler), transitions and chaos and
  * loop-test events (LiveEventFanout), log lines (LiveLogFeed), answers to its messages
  * (LiveMessageHandler); every write goes through its LiveSession (bounded, see there).
@@ -24,23 +25,30 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect {
 
   constructor(
     private readonly sessions: LiveSessionRegistry,
-    private readonly tokens: LiveTokenVerifier,
+    private readonly policy: LiveAccessPolicy,
     private readonly messages: LiveMessageHandler,
     private readonly hello: LiveHelloBuilder,
     private readonly logs: LiveLogFeed,
   ) {}
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const token = tokenOfRequest(request);
-    const tokenProblem = token === null ? null : this.tokens.problemWith(token);
-    const authorized = token !== null && tokenProblem === null;
-    const session = this.sessions.open(socket, authorized);
+    // 1008 policy violation, before anything is sent: a cross-site page reads nothing.
+    if (!this.policy.originAllowed(request)) return socket.close(1008, 'origin not allowed');
+    const session = this.sessions.open(socket, request.socket.remoteAddress ?? '');
     // WsAdapter logs every socket error with its stack; a client's oversized frame (ws closes it with
     // 1009) or broken connection is the client's problem: one debug line, so a public socket cannot flood the log.
     socket.removeAllListeners('error');
     socket.on('error', (e) => this.logger.debug(`live client error: ${errorMessage(e)}`));
     socket.on('message', (raw: Buffer, isBinary: boolean) => this.messages.onMessage(session, raw, isBinary));
-    socket.send(encode('hello', this.hello.build(authorized)));
+    void this.greet(session, tokenOfRequest(request));
+  }
+
+  /** The connect-time token checked (counted like a REST guess), then hello for what the client may see. */
+  private async greet(session: LiveSession, token: string | null): Promise<void> {
+    const tokenProblem = token === null ? null : await this.policy.tokenProblem(token, session.client);
+    session.authorized = token !== null && tokenProblem === null;
+    if (!this.sessions.isOpen(session)) return;
+    session.socket.send(encode('hello', this.hello.build(session.authorized)));
     if (tokenProblem) session.sendFact(encode('error', tokenProblem));
   }
 

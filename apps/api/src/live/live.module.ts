@@ -1,12 +1,12 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ApiLogTap } from './api-log-tap';
+import { LiveAccessPolicy } from './live-access.policy';
 import { LiveEventFanout } from './live-event.fanout';
 import { LiveHelloBuilder } from './live-hello.builder';
 import { LiveLogFeed } from './live-log.feed';
 import { LiveMessageHandler } from './live-message.handler';
 import { LiveSessionRegistry } from './live-session.registry';
 import { LiveTickScheduler } from './live-tick.scheduler';
-import { LiveTokenVerifier } from './live-token.verifier';
 import { LiveGateway } from './live.gateway';
 import { LIVE_DEFAULTS, LIVE_OPTIONS, type LiveOptions } from './live.options';
 
@@ -32,7 +32,7 @@ export class LiveModule {
         LiveTickScheduler,
         LiveEventFanout,
         LiveLogFeed,
-        LiveTokenVerifier,
+        LiveAccessPolicy,
         LiveMessageHandler,
         LiveHelloBuilder,
         LiveGateway,

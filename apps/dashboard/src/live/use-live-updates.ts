@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useRef } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { API_LOG_TARGET } from '@rrl/contracts';
-import { getChaosToken } from '../lib/chaos-token';
+import { getChaosToken, useChaosToken } from '../lib/chaos-token';
 import { useViewSettings, type ViewSettings } from '../lib/view-settings';
 import { applyServerMessage } from './apply-server-message';
 import { liveKeys } from './live-queries';
@@ -46,6 +46,8 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
   const viewRef = useRef(view);
   viewRef.current = view;
 
+  // A new token is a new socket: the server decides at connect time what a client may receive.
+  const token = useChaosToken();
   useEffect(() => {
     const subscribe = (logs: string[]) => {
       if (logs.length) socketRef.current?.send({ type: 'subscribe', data: { logs, token: getChaosToken() ?? undefined } });
@@ -53,6 +55,7 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
     const socket = new LiveSocket({
       url,
       retryDelay,
+      protocols: feedProtocols(token),
       onState: (state) => queryClient.setQueryData(liveKeys.feed, state),
       onOpen: () => {
         sendView(socket, viewRef.current);
@@ -66,7 +69,7 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
       socket.stop();
       socketRef.current = null;
     };
-  }, [url, retryDelay, queryClient, stores]);
+  }, [url, retryDelay, queryClient, stores, token]);
 
   // A changed control takes effect at once: the new rate, and the window's past (a widened window or the gap a pause left).
   useEffect(() => {
@@ -86,4 +89,12 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
     }),
     [stores],
   );
+}
+
+/** RFC 6455 subprotocols are HTTP tokens: a token with other characters is sent in the subscribe message only. */
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** "rrl.live" plus "bearer.<token>": how a browser socket authenticates as an operator (chaos runs, loop tests, logs). */
+export function feedProtocols(token: string | null): string[] | undefined {
+  return token && HTTP_TOKEN.test(token) ? ['rrl.live', `bearer.${token}`] : undefined;
 }
