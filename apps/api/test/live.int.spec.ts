@@ -96,7 +96,10 @@ describe('live feed at /ws (real ws clients, real redis-server, real MariaDB)', 
     expect(fastInSpan).toBeGreaterThanOrEqual(13);
     expect(fastInSpan).toBeLessThanOrEqual(18);
     const gaps = (ticks: { data: { at: string } }[]) => ticks.slice(1).map((t, i) => Date.parse(t.data.at) - Date.parse(ticks[i].data.at));
-    expect(Math.min(...gaps(slowTicks))).toBeGreaterThanOrEqual(900);
+    // Each tick is sent in the 250 ms round it falls due (up to half a round early), so on a busy
+    // machine one gap can shrink by a round; on average it is the second asked for, never the 4 Hz pace.
+    expect(Math.min(...gaps(slowTicks))).toBeGreaterThan(500);
+    expect((Date.parse(slowTicks[4].data.at) - Date.parse(slowTicks[0].data.at)) / 4).toBeGreaterThanOrEqual(900);
     expect(ticksAfterAck(paused)).toEqual([]);
 
     await env.redis.restart(200);
