@@ -129,7 +129,7 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('heading', { name: /Last run: crash/ }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('list', { name: 'Timeline of crash' }).textContent()).toMatch(/action.*target-back/s);
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview' }).click();
-    await until('outage on the chart', async () => /Redis outages in view: \d/.test(await text('fault-summary')));
+    await until('outage on the chart', async () => /Redis outages in the last 5 min: \d/.test(await text('fault-summary')));
     expect(await text('fault-summary')).toMatch(/chaos: crash started/);
     expect(await page.getByTestId('reconnect-attempts').locator('li').count()).toBeGreaterThan(0);
     expect(await notReloaded()).toBe(true);
