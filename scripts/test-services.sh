@@ -2,7 +2,8 @@
 # Everything the tests talk to, installed and started when missing (idempotent, fast when present):
 # redis-server and mariadbd binaries (tests start their own on free ports), the shared MariaDB on
 # 127.0.0.1:3306, a Docker engine for the container chaos driver, docker-compose to validate the
-# compose file, Chromium for the dashboard tests. A service that cannot be had fails the run.
+# compose file, Chromium for the dashboard tests, stress-ng for `npm run test:stress`. A service
+# that cannot be had fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ command -v mariadbd >/dev/null || need_apt+=(mariadb-server)
 command -v dockerd >/dev/null || need_apt+=(docker.io)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 command -v chromium >/dev/null || need_apt+=(chromium)
+command -v stress-ng >/dev/null || need_apt+=(stress-ng)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test-services: installing ${need_apt[*]}"
   apt-get update -qq

@@ -1,5 +1,6 @@
 import type { ApiErrorBody, ChaosRun, ClearResult, RedisResetResult, WarmResult } from '@rrl/contracts';
 import { auth, startRedisChaosLab, startScenario, type RedisChaosLab } from './support/chaos-lab';
+import { redisReady } from './support/lab';
 
 /** A request the way fetch sends it, returning the raw text too (to prove no FST_ code leaks). */
 async function request(
@@ -85,6 +86,8 @@ describe('HTTP errors and body-less requests, over real Redis and MariaDB', () =
     const reset = await request(`${url}/api/redis/reset`, 'POST', JSON_HEADERS);
     expect(reset.status).toBe(200);
     expect((reset.body as unknown as RedisResetResult).reset).toBe(true);
+    // The reset answers once the old client is gone; the new one connects after. Warming needs Redis.
+    await redisReady(env.lab);
 
     const warm = await request(`${url}/api/cache/warm`, 'POST', JSON_HEADERS);
     expect(warm.status).toBe(200);
