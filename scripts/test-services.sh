@@ -6,6 +6,9 @@
 # that cannot be had fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# --no-shared-mariadb: the caller brings a MariaDB of its own (scripts/test-stress.sh).
+shared_mariadb=true
+[ "${1:-}" = --no-shared-mariadb ] && shared_mariadb=false
 
 need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
@@ -23,11 +26,12 @@ fi
 bash .ci/docker.sh
 
 # The shared MariaDB: started with the machine's own command when it is not answering.
-if ! mariadb -h127.0.0.1 -uroot -e 'SELECT 1' >/dev/null 2>&1; then
+if $shared_mariadb && ! mariadb -h127.0.0.1 -uroot -e 'SELECT 1' >/dev/null 2>&1; then
   echo "test-services: starting MariaDB"
   start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
 fi
 for i in $(seq 1 30); do
+  $shared_mariadb || break
   mariadb -h127.0.0.1 -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
   [ "$i" = 30 ] && { echo "test-services: MariaDB on 127.0.0.1:3306 is not answering" >&2; exit 1; }
   sleep 1

@@ -22,7 +22,7 @@ for arg in "$@"; do
   esac
 done
 
-bash scripts/test-services.sh
+if $shared_db; then bash scripts/test-services.sh; else bash scripts/test-services.sh --no-shared-mariadb; fi
 # Some tests spawn the built app (apps/api/dist), so the build must match the sources.
 npm run build --silent >/dev/null
 
