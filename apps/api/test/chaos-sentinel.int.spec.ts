@@ -94,7 +94,8 @@ describe('Sentinel failover scenarios through the chaos API (real redis-server a
       // libs/cache's user-cache.sentinel.int.spec.ts, and the figures on a quiet machine by the bench.
       expect(f.timeToPromotionMs).toBeGreaterThan(0);
       expectWithinRun(run, { timeToPromotionMs: f.timeToPromotionMs, timeToNewMasterReadMs: f.timeToNewMasterReadMs });
-      expect(f.readsByNode.oldMaster).toBeGreaterThan(0);
+      // The new master served reads in the run. The old one may have served none in it: the fault is
+      // issued as the run starts, and on a busy machine no read may land in between.
       expect(f.readsByNode.newMaster).toBeGreaterThan(0);
       expect(eventsOf(run, 'master-switch')[0]?.data).toMatchObject({ to: f.newMaster });
       expect(eventsOf(run, 'first-new-master-read')).toHaveLength(1);
