@@ -26,7 +26,8 @@ if $shared_db; then bash scripts/test-services.sh; else bash scripts/test-servic
 # Some tests spawn the built app (apps/api/dist), so the build must match the sources.
 npm run build --silent >/dev/null
 
-# A MariaDB of the run's own (root, empty password, a temp datadir, a free port), unless
+# A MariaDB of the run's own (root, empty password, a temp datadir, a free port, utf8mb4 like
+# Debian's configuration of the shared one: --no-defaults alone gives latin1), unless
 # --shared-db: on a shared machine other runs can exhaust the shared server's connections, which
 # is not the load this run is about. libs/testing's createTestDatabase() uses RRL_TEST_MYSQL_PORT.
 db_pid=
@@ -44,7 +45,8 @@ if ! $shared_db; then
   db_port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
   mariadb-install-db --no-defaults --datadir="$db_dir" --auth-root-authentication-method=normal --skip-test-db >/dev/null
   mariadbd --no-defaults --datadir="$db_dir" --port="$db_port" --socket="$db_dir/mysqld.sock" --bind-address=127.0.0.1 \
-    --user=root --skip-log-bin --max-connections=500 >"$db_dir/mariadbd.log" 2>&1 &
+    --user=root --skip-log-bin --max-connections=500 --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+    >"$db_dir/mariadbd.log" 2>&1 &
   db_pid=$!
   for i in $(seq 1 60); do
     mariadb -h127.0.0.1 -P"$db_port" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
