@@ -24,5 +24,11 @@ COPY --from=build /app/libs libs/
 COPY --from=build /app/apps/api/package.json apps/api/
 COPY --from=build /app/apps/api/dist apps/api/dist/
 COPY --from=build /app/apps/dashboard/dist apps/dashboard/dist/
+# Not root: the API needs no privilege of its own. It reads the code as root-owned files and writes
+# only data/ (the SQLite file and managed Redis of the embedded default). The Docker socket it drives
+# chaos through is reached by group (compose: group_add DOCKER_GID) or through a socket proxy
+# (docs/chaos.md).
+RUN mkdir -p data && chown node:node data
+USER node
 EXPOSE 8000
 CMD ["node", "apps/api/dist/main.js"]

@@ -68,6 +68,9 @@ const INT_TIMEOUT_MS = 60_000;
 
 const config: Config = {
   cacheDirectory: path.join(__dirname, '.cache/jest'),
+  // One MariaDB per run, on a free port; clears a killed run's leftovers first.
+  globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   projects: [
     project(UNIT_TIMEOUT_MS, {
       displayName: 'libs',
@@ -81,6 +84,8 @@ const config: Config = {
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$'],
     }),
     project(INT_TIMEOUT_MS, { displayName: 'api-int', testMatch: [`<rootDir>/apps/api/{src,test}/${INT}`] }),
+    // The bench report generator and the README/docs it writes into (the benches themselves run by hand: `npm run bench`...).
+    project(UNIT_TIMEOUT_MS, { displayName: 'bench', testMatch: ['<rootDir>/bench/**/*.spec.ts'] }),
     // Component tests of the dashboard in jsdom (a real WebSocket to a real ws server included):
     // rendering under jsdom on a busy core takes seconds, hence more than the other units.
     project(15_000, {

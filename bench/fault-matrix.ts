@@ -11,8 +11,6 @@
  * the same Redis and proxy, each into its own keys, after the same warm-up.
  * Run: npm run bench:faults   (builds first; uses the compiled app)
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { UserCacheService } from '@rrl/cache';
 import { RedisServerProcess } from '@rrl/chaos';
 import { percentile, sleep, sortedAscending } from '@rrl/common';
@@ -24,7 +22,7 @@ import { client, HUNG_MS, newTally, versionOf, WRITE_SHARE, type Tally } from '.
 import { PEERS } from './peers';
 import { labHttpPath, labPath, type ReadPath } from './read-path';
 import { runSentinelMatrix } from './sentinel-matrix';
-import { BENCH_TOKEN, json } from './support';
+import { BENCH_TOKEN, json, writeResult } from './support';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -264,25 +262,50 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
 
   console.log(`\nOne table per scenario; each path ran under its own fault, one after the other. ${new Date().toISOString()}`);
   for (const { scenario, run, rows, attemptsPerSecond } of results) printScenario(scenario, run, rows, attemptsPerSecond);
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(
-    path.join(__dirname, 'results', WITH_PEERS ? 'fault-matrix-peers.json' : 'fault-matrix.json'),
-    JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        clients: CLIENTS,
-        faultMs: FAULT_MS,
-        paths: slots.map((s) => ({ name: s.path.name, options: s.path.description })),
-        scenarios: results.map((r) => ({
-          scenario: r.scenario,
-          params: r.run.params,
-          labRunMetrics: r.run.metrics,
-          rows: r.rows.map((row) => ({ ...row, tally: { ...row.tally, latencies: undefined, redisReads: undefined } })),
-        })),
+  writeResult(
+    WITH_PEERS ? 'fault-matrix-peers' : 'fault-matrix',
+    {
+      clients: CLIENTS,
+      writeShare: WRITE_SHARE,
+      users: USERS,
+      faultMs: FAULT_MS,
+      longRestartMs: LONG_RESTART_MS,
+      hungMs: HUNG_MS,
+      via: WITH_PEERS ? 'in-process' : 'HTTP',
+      scenarios: only ?? 'all',
+      lab: {
+        commandTimeout: c.commandTimeout,
+        heartbeatInterval: c.heartbeatInterval,
+        heartbeatTimeout: c.heartbeatTimeout,
+        retryDelay: c.retryDelay,
+        maxRetryDelay: c.maxRetryDelay,
+        breakerHalfOpenAfter: config.redis.resilience.breaker.halfOpenAfter,
       },
-      null,
-      2,
-    ),
+      paths: slots.map((s) => ({ name: s.path.name, inMemory: s.inMemory, options: s.path.description })),
+    },
+    {
+      scenarios: results.map((r) => ({
+        scenario: r.scenario,
+        params: Object.fromEntries(Object.entries(r.run.params).filter(([k]) => !/target/i.test(k))),
+        labRun: { timeToDetectMs: r.run.metrics.timeToDetectMs, timeToRecoverMs: r.run.metrics.timeToRecoverMs },
+        attemptsPerSecond: r.attemptsPerSecond,
+        rows: r.rows.map(({ path: name, inMemory, tally: t, recoverMs, note }) => ({
+          path: name,
+          inMemory,
+          served: t.served,
+          failed: t.failed,
+          failedCodes: t.failedCodes,
+          hung: t.hung,
+          stale: t.stale,
+          p99Ms: percentile(sortedAscending(t.latencies), 99) ?? null,
+          maxWaitMs: t.maxWaitMs,
+          recoverMs,
+          bySource: t.bySource,
+          writes: t.writes,
+          note,
+        })),
+      })),
+    },
   );
 
   await Promise.all(slots.map((s) => s.path.close()));

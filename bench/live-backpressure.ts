@@ -9,11 +9,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ServerMessage } from '@rrl/contracts';
 import WebSocket from 'ws';
 import { percentile } from '@rrl/common';
-import { benchConfig } from './support';
+import { benchConfig, writeResult } from './support';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 200);
 const STALLED = Number(process.env.STALLED ?? 20);
@@ -139,7 +138,6 @@ async function main(): Promise<void> {
     const connectedAtEnd = gauge('rrl_live_clients');
 
     const result = {
-      at: new Date().toISOString(),
       clients: CLIENTS,
       stalled: STALLED,
       logSubscribers: LOG_SUBSCRIBERS,
@@ -166,8 +164,8 @@ async function main(): Promise<void> {
       `reading clients: ${result.ticks.perReaderMin}–${result.ticks.perReaderMax} ticks in ${DURATION_S} s; gap p50 ${result.ticks.gapMs.p50} ms, p99 ${result.ticks.gapMs.p99} ms, max ${result.ticks.gapMs.max} ms`,
     );
     console.log(`clients terminated by the server: ${terminated}; connected at the end: ${connectedAtEnd} of ${CLIENTS}`);
-    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(__dirname, 'results', 'live-backpressure.json'), JSON.stringify(result, null, 2));
+    const { clients, stalled: stalledCount, logSubscribers, linesPerSecond, durationS, ...figures } = result;
+    writeResult('live-backpressure', { clients, stalled: stalledCount, logSubscribers, linesPerSecond, durationS }, figures);
     readers.forEach((r) => r.ws.terminate());
     stalled.forEach((ws) => ws.terminate());
   } finally {

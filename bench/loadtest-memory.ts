@@ -12,7 +12,7 @@ import type { LoadTestRun } from '@rrl/contracts';
 import { LoadTestService } from '@rrl/loadtest';
 import { RedisConnectionService } from '@rrl/redis';
 import { DatabaseConnectionService } from '@rrl/users';
-import { benchConfig } from './support';
+import { benchConfig, writeResult } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources, as bench/run.ts does. */
@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     let baseline: number | null = null;
     let peakAfter = 0;
     let ticks = 0;
+    const samples: { done: number; ratePerSecond: number; rssMb: number; heapUsedMb: number; heapTotalMb: number; externalMb: number }[] =
+      [];
     loadtests.events.on('progress', (run: LoadTestRun) => {
       // A full GC costs the loop time (seconds on a starved machine): one every GC_EVERY ticks, and at the baseline.
       const atBaseline = baseline === null && run.progress.done >= BASELINE_AT;
@@ -57,6 +59,14 @@ async function main(): Promise<void> {
       // heapUsed next to RSS: what V8 retains; heapTotal what V8 has committed; external what Buffers and
       // native modules hold. RSS beyond their sum is pages the allocator has not returned to the OS.
       const m = process.memoryUsage();
+      samples.push({
+        done: run.progress.done,
+        ratePerSecond: run.progress.ratePerSecond,
+        rssMb: mb(rss),
+        heapUsedMb: mb(m.heapUsed),
+        heapTotalMb: mb(m.heapTotal),
+        externalMb: mb(m.external),
+      });
       console.log(
         `${run.progress.done}/${ITERATIONS} ${run.progress.ratePerSecond}/s rss ${mb(rss)} MB heapUsed ${mb(m.heapUsed)} MB ` +
           `heapTotal ${mb(m.heapTotal)} MB external ${mb(m.external)} MB`,
@@ -82,6 +92,27 @@ async function main(): Promise<void> {
       `RSS after ${BASELINE_AT}: ${mb(baseline)} MB; highest after: ${mb(peakAfter)} MB (+${peakGrowth}); at the end: ${mb(end)} MB (+${growth})`,
     );
     console.log(growth <= LIMIT_MB && peakGrowth <= LIMIT_MB ? `met: within ${LIMIT_MB} MB` : `MISSED: more than ${LIMIT_MB} MB`);
+    const afterBaseline = samples.filter((x) => x.done >= BASELINE_AT).map((x) => x.heapUsedMb);
+    writeResult(
+      'loadtest-memory',
+      {
+        iterations: ITERATIONS,
+        readRatio: READ_RATIO,
+        concurrency: 64,
+        keys: { distribution: 'zipf', count: 1000 },
+        baselineAt: BASELINE_AT,
+        limitMb: LIMIT_MB,
+      },
+      {
+        status: run.status,
+        done: run.progress.done,
+        averageRatePerSecond: run.progress.averageRatePerSecond,
+        successRate: run.progress.successRate,
+        rssMb: { baseline: mb(baseline), peakAfter: mb(peakAfter), end: mb(end), growth, peakGrowth },
+        heapUsedAfterGcMb: { min: Math.min(...afterBaseline), max: Math.max(...afterBaseline) },
+        samples,
+      },
+    );
   } finally {
     await app.close();
     await redis.stop();

@@ -5,13 +5,11 @@
  * Called from bench/run.ts (`npm run bench`), on the app and cache it built.
  */
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { UserCacheService } from '@rrl/cache';
 import type { ReadOutcome } from '@rrl/contracts';
 import { MetricsRecorder } from '@rrl/metrics';
-import { compareMany, measure, median } from './support';
+import { compareMany, measure, median, writeResult } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), as bench/run.ts loads it: app.get() needs the same class object. */
@@ -50,13 +48,13 @@ export async function metricsOverhead(b: OverheadBench): Promise<void> {
       return r.opsPerSec;
     });
   const readsBefore = metrics.snapshot().totals.reads.redis;
-  const onVsOff = async (bench: string, variant: (on: boolean) => Promise<number>) => {
+  const onVsOff = async (id: 'in-process' | 'http', bench: string, variant: (on: boolean) => Promise<number>) => {
     const c = await compareMany(b.rounds, { off: () => variant(false), on: () => variant(true) });
-    return { bench, baseline: c.medians.off, candidate: c.medians.on, ...c.ratio('on', 'off') };
+    return { id, bench, baseline: c.medians.off, candidate: c.medians.on, ...c.ratio('on', 'off') };
   };
   const rows = [
-    await onVsOff('in-process cache hit, metrics on vs off', inProcess),
-    await onVsOff('HTTP GET /api/users/:id hit, metrics on vs off', (on) => withMetrics(on, b.httpRps)),
+    await onVsOff('in-process', 'in-process cache hit, metrics on vs off', inProcess),
+    await onVsOff('http', 'HTTP GET /api/users/:id hit, metrics on vs off', (on) => withMetrics(on, b.httpRps)),
   ];
   metrics.attachReads();
   // Skip the warm-up round compareMany() runs first for each variant.
@@ -81,24 +79,10 @@ export async function metricsOverhead(b: OverheadBench): Promise<void> {
   console.log(
     `| what one read costs metrics (emit + recordRead, CPU, tight loop) vs a whole cache hit (CPU per op, metrics off) | ${opCpuNs.toFixed(0)} ns | +${perRead.toFixed(0)} ns | ${(opCpuNs / (opCpuNs + perRead)).toFixed(3)} | | (derived) |`,
   );
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(
-    path.join(__dirname, 'results', 'metrics-overhead.json'),
-    JSON.stringify(
-      {
-        at: new Date().toISOString(),
-        rounds: b.rounds,
-        roundMs: b.roundMs,
-        counted,
-        rows,
-        cpu,
-        perCpuSecond,
-        recordCostNs: perRead,
-        cacheHitCpuNs: opCpuNs,
-      },
-      null,
-      2,
-    ),
+  writeResult(
+    'metrics-overhead',
+    { rounds: b.rounds, roundMs: b.roundMs, concurrency: b.concurrency, target: TARGET },
+    { counted, rows, cpu, perCpuSecond, recordCostNs: perRead, cacheHitCpuNs: opCpuNs },
   );
 }
 

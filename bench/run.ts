@@ -11,8 +11,6 @@
  *      method (what Nest's router would add; the reason the lab serves this route natively).
  * Run: npm run bench   (builds first; uses the compiled libs, a private redis-server and in-memory SQLite)
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
@@ -28,7 +26,7 @@ import type { FastifyReply } from 'fastify';
 import { benchLoopTest } from './loadtest';
 import { metricsOverhead } from './metrics-overhead';
 import { PEERS } from './peers';
-import { benchConfig, compareMany, measure, median } from './support';
+import { benchConfig, compareMany, measure, median, writeResult } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
@@ -51,6 +49,8 @@ interface InProcessVariant {
 }
 
 interface Row {
+  /** Stable id the report finds the row by: "in-process:<variant>", "http:<variant>", "loop-test". */
+  id: string;
   bench: string;
   baseline: number;
   measured: number;
@@ -161,6 +161,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   const spread = (r: { min: number; max: number }) => `${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
   const rows: Row[] = [
     ...variants.map((v) => ({
+      id: `in-process:${v.key}`,
       bench: `in-process cache hit, ${v.bench}, vs raw ioredis GET+JSON.parse`,
       baseline: inProcess.medians.raw,
       measured: inProcess.medians[v.key],
@@ -169,6 +170,7 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       target: v.target,
     })),
     {
+      id: 'http:lab',
       bench: 'HTTP GET /api/users/:id hit vs bare Fastify + ioredis',
       baseline: m.bare,
       measured: m.lab,
@@ -176,19 +178,22 @@ async function bench(redis: RedisServerProcess): Promise<void> {
       target: 0.85,
     },
     {
+      id: 'http:cacheOnBare',
       bench: 'HTTP: UserCacheService.get on bare Fastify (cost of the resilience layer)',
       baseline: m.bare,
       measured: m.cacheOnBare,
       ratio: ratio('cacheOnBare'),
     },
     {
+      id: 'http:nestController',
       bench: "HTTP: same read as a Nest controller method (what Nest's router adds)",
       baseline: m.bare,
       measured: m.nestController,
       ratio: ratio('nestController'),
     },
   ];
-  rows.push(await benchLoopTest({ app, raw, prefix, users: USERS, concurrency: CONCURRENCY }));
+  const loop = await benchLoopTest({ app, raw, prefix, users: USERS, concurrency: CONCURRENCY });
+  rows.push({ id: 'loop-test', ...loop.row });
   console.log('\nratio = median over rounds of measured/baseline in the same round; spread = lowest–highest round\n');
   console.log('| benchmark | baseline ops/s | measured ops/s | ratio | spread | CPU µs per read (baseline) | target |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
@@ -202,18 +207,25 @@ async function bench(redis: RedisServerProcess): Promise<void> {
   console.log('\npeers (same Redis, same database, same TTL, same warm-up; each in its own keys):');
   for (const v of variants) if (v.detail) console.log(`  ${v.bench}: ${v.detail}`);
   console.log(`\ncache during the run: ${stats.hits} hits, ${stats.misses} misses, breaker ${stats.breaker.state}`);
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  const result = {
-    at: new Date().toISOString(),
-    concurrency: CONCURRENCY,
-    rounds: ROUNDS,
-    roundMs: ROUND_MS,
-    rows,
-    peers: variants.filter((v) => v.detail).map((v) => ({ bench: v.bench, options: v.detail })),
-    inProcessSamples: inProcess.samples,
-    httpSamples: http.samples,
-  };
-  fs.writeFileSync(path.join(__dirname, 'results', 'read-path.json'), JSON.stringify(result, null, 2));
+  const readPathRows = rows.filter((r) => r.id !== 'loop-test');
+  writeResult(
+    'read-path',
+    {
+      users: USERS,
+      concurrency: CONCURRENCY,
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      httpLoadGenerator: `autocannon, ${CONCURRENCY} connections, in a worker thread`,
+      peers: variants.filter((v) => v.detail).map((v) => ({ id: v.key, name: v.bench, options: v.detail })),
+    },
+    {
+      rawCpuMicros: cpu.raw,
+      rows: readPathRows,
+      inProcessSamples: inProcess.samples,
+      httpSamples: http.samples,
+    },
+  );
+  writeResult('loadtest', { ...loop.options, users: USERS, concurrency: CONCURRENCY }, { row: loop.row, samples: loop.samples });
 
   await Promise.all(peers.map(({ path: peer }) => peer.close()));
   await metricsOverhead({

@@ -11,7 +11,7 @@ import { loadConfig } from '@rrl/config';
 import type { ChaosRun, FailoverMetrics } from '@rrl/contracts';
 import { MariaDbProcess, RedisSentinelTopology } from '@rrl/testing';
 import { client, newTally, settle, sleep, WRITE_SHARE, type Tally } from './sentinel-clients';
-import { BENCH_TOKEN, json } from './support';
+import { BENCH_TOKEN, json, writeResult } from './support';
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --
    the API's compiled build (dist), typed by its sources: the bench measures what `npm start` runs. */
 const { createApp } = require('../apps/api/dist/app.factory') as typeof import('../apps/api/src/app.factory');
@@ -123,6 +123,32 @@ export async function runSentinelMatrix({ clients, users }: { clients: number; u
   console.log(
     "\n(reads by node and writes during the switch are the run reports', counted in the app: the clients' reads plus the run's probe;" +
       ' writes during the switch: acknowledged from the fault to the first read from the new master)',
+  );
+  writeResult(
+    'sentinel-matrix',
+    {
+      topology: '1 master, 2 replicas, 3 sentinels (local processes)',
+      downAfterMs: DOWN_AFTER_MS,
+      failoverTimeoutMs: FAILOVER_TIMEOUT_MS,
+      clients,
+      writeShare: WRITE_SHARE,
+      users,
+      via: 'HTTP',
+      scenarios: FAILOVERS.filter((f) => !only || only.includes(f.name)).map((f) => ({ name: f.name, params: f.params })),
+      lab: { commandTimeout: c.commandTimeout, retryDelay: c.retryDelay, maxRetryDelay: c.maxRetryDelay },
+    },
+    {
+      rows: rows.map(({ name, tally: t, failover }) => ({
+        failover: name,
+        served: t.served,
+        failed: t.failed,
+        failedCodes: t.failedCodes,
+        stale: t.stale,
+        writes: t.writes,
+        failedWrites: t.failedWrites,
+        metrics: failover,
+      })),
+    },
   );
   await app.close();
   await Promise.all([topology.stop(), maria.stop()]);

@@ -23,7 +23,7 @@ import { sleep } from '@rrl/common';
 import { MariaDbProcess } from '@rrl/testing';
 import { versionOf } from './fault-clients';
 import { HttpPathError, labHttpPath, type ReadPath } from './read-path';
-import { median } from './support';
+import { median, writeResult } from './support';
 
 const DURATION_S = Number(process.env.SOAK_DURATION_S ?? 360);
 const OUTAGE_S = Number(process.env.SOAK_OUTAGE_S ?? 270);
@@ -205,14 +205,7 @@ async function main(): Promise<void> {
     const steadySamples = samples.filter((x) => x.t > (DURATION_S * 2) / 3);
     const heaps = samples.flatMap((x) => (x.heapUsed === null ? [] : [x.heapUsed]));
     const result = {
-      at: new Date().toISOString(),
-      durationS: DURATION_S,
-      outageS: OUTAGE_S,
-      readers: READERS,
-      writesPerS: WRITES_PER_S,
-      keys: KEYS,
-      nodeFlags: NODE_FLAGS,
-      loadavg: os.loadavg().map((l) => Math.round(l * 10) / 10),
+      readsPerSecond: Math.round(tally.served / DURATION_S),
       rssMb: {
         before: before.rss,
         peak: Math.max(...samples.map((x) => x.rss)),
@@ -232,7 +225,22 @@ async function main(): Promise<void> {
       writes: tally.writes,
       samples,
     };
-    fs.writeFileSync(path.join(RESULTS, 'soak.json'), JSON.stringify(result, null, 2));
+    writeResult(
+      'soak',
+      {
+        durationS: DURATION_S,
+        outageS: OUTAGE_S,
+        readers: READERS,
+        writesPerS: WRITES_PER_S,
+        keys: KEYS,
+        nodeFlags: NODE_FLAGS,
+        snapshotsAt: SNAPSHOTS_AT,
+        // The Docker driver's memory shows in the API's RSS only when an engine is there to list.
+        dockerEngine: process.env.DOCKER_HOST ?? (fs.existsSync('/var/run/docker.sock') ? '/var/run/docker.sock' : 'none'),
+        targetPeakRssMb: TARGET_MB,
+      },
+      result,
+    );
     const { rssMb: r, heapUsedMb: h } = result;
     console.log(
       `\nAPI RSS: before ${r.before} MB, peak ${r.peak} MB (kernel high-water mark ${r.highWaterMark}), steady ${r.steady} MB, end ${r.end} MB`,
@@ -242,11 +250,12 @@ async function main(): Promise<void> {
     );
     console.log(
       `reads: served ${tally.served} (${JSON.stringify(tally.bySource)}), failed ${tally.failed} ${JSON.stringify(tally.failedCodes)}, stale ${tally.stale}; ` +
-        `writes acked ${tally.writes.acked}, failed ${tally.writes.failed}; load average ${result.loadavg.join(' ')}`,
+        `writes acked ${tally.writes.acked}, failed ${tally.writes.failed}; load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
-    console.log(
-      `peak RSS ${r.peak} MB: ${r.peak <= TARGET_MB ? 'met' : 'MISSED'} (target <= ${TARGET_MB} MB); samples in bench/results/soak.json`,
-    );
+    console.log(`peak RSS ${r.peak} MB: ${r.peak <= TARGET_MB ? 'met' : 'MISSED'} (target <= ${TARGET_MB} MB); samples in the result file`);
   } finally {
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));

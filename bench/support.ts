@@ -1,6 +1,14 @@
-/** Shared bench plumbing: closed-loop workers, interleaved rounds, medians, the in-process API's config, JSON requests to the API. */
+/**
+ * Shared bench plumbing: closed-loop workers, interleaved rounds, medians, the in-process API's config,
+ * JSON requests to the API, and the one writer of bench results (bench/results/<bench>-<timestamp>.json).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { deepMerge, percentile } from '@rrl/common';
 import { loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
+import { installedVersion } from './peers/installed-version';
 
 export interface Rate {
   ops: number;
@@ -105,4 +113,108 @@ export async function json<T>(base: string, method: string, p: string, body?: un
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** When this bench process started, and the machine's load then: a result records both ends of the run. */
+const STARTED_AT = new Date();
+const LOAD_AT_START = os.loadavg();
+const RESULTS_DIR = path.join(__dirname, 'results');
+/** The lab's and the peers' packages whose versions a result records (read from node_modules). */
+const RECORDED_PACKAGES = [
+  'ioredis',
+  'fastify',
+  '@nestjs/core',
+  'typeorm',
+  'mysql2',
+  'better-sqlite3',
+  'cockatiel',
+  'bentocache',
+  'cache-manager',
+  '@keyv/redis',
+  'keyv',
+  '@redis/client',
+  'autocannon',
+];
+
+/** What every bench result holds besides its figures: when, where, with what, and how it was run. */
+export interface BenchResult<F = unknown> {
+  /** The kind of bench ("read-path", "fault-matrix-peers", ...): the report keeps the latest of each. */
+  bench: string;
+  date: string;
+  finishedAt: string;
+  machine: {
+    cores: number;
+    cpuModel: string;
+    memoryGb: number;
+    /** 1, 5 and 15 minute load averages when the bench started and when it ended. */
+    loadAverage: { start: number[]; end: number[] };
+    os: string;
+  };
+  versions: { lab: string; node: string; redisServer: string | null; mariadb: string | null; packages: Record<string, string | null> };
+  options: Record<string, unknown>;
+  figures: F;
+}
+
+/** First line of `<binary> --version`, or null when the binary is not installed. */
+function binaryVersion(binary: string, pattern: RegExp): string | null {
+  try {
+    const out = execFileSync(binary, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+    return pattern.exec(out)?.[1] ?? out.split('\n')[0].trim();
+  } catch {
+    return null;
+  }
+}
+
+/** A package's installed version, or null when it is not installed (a result is still worth writing). */
+function packageVersion(pkg: string): string | null {
+  try {
+    return installedVersion(pkg);
+  } catch {
+    return null;
+  }
+}
+
+function osName(): string {
+  const release = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : '';
+  const pretty = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(release)?.[1];
+  return `${pretty ?? os.type()} (${os.type()} ${os.release()} ${os.arch()})`;
+}
+
+const round2 = (xs: number[]) => xs.map((x) => Math.round(x * 100) / 100);
+
+/**
+ * Writes one bench's result to bench/results/<bench>-<timestamp>.json with the machine, the versions
+ * and the options it ran with; `npm run bench:report` turns the latest of each kind into the docs' tables.
+ */
+export function writeResult<F>(bench: string, options: Record<string, unknown>, figures: F): string {
+  const lab = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  const result: BenchResult<F> = {
+    bench,
+    date: STARTED_AT.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cores: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      loadAverage: { start: round2(LOAD_AT_START), end: round2(os.loadavg()) },
+      os: osName(),
+    },
+    versions: {
+      lab: lab.version,
+      node: process.version,
+      redisServer: binaryVersion('redis-server', /v=(\S+)/),
+      mariadb: binaryVersion('mariadbd', /Ver (\S+)/),
+      packages: Object.fromEntries(RECORDED_PACKAGES.map((p) => [p, packageVersion(p)])),
+    },
+    options,
+    figures,
+  };
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = STARTED_AT.toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+  const file = path.join(RESULTS_DIR, `${bench}-${stamp}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(`result: ${path.relative(process.cwd(), file)}`);
+  return file;
 }

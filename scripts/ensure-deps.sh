@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Installs the npm dependencies when they are missing or older than package-lock.json, so that
-# `npm start` and `npm test` work on a fresh clone. A no-op (milliseconds) when up to date.
+# What `npm start` and `npm test` need first, so that they work on a fresh clone on a stock Debian
+# with only Node: a Node that package.json's engines accept, the system packages the app uses, and
+# the npm dependencies when they are missing or older than package-lock.json. A no-op
+# (milliseconds) when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node scripts/check-node.cjs
+source scripts/apt-install.sh
+# c++/make/python3: node-gyp compiles better-sqlite3 (no prebuilt binary is fetched); ps: the
+# managed redis-server's pid checks; redis-server: the embedded default's managed Redis.
+install_missing ensure-deps c++=build-essential make=build-essential python3=python3 ps=procps redis-server=redis-server
 if [ ! -f node_modules/.package-lock.json ] || [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
   echo "ensure-deps: installing npm dependencies (npm ci; better-sqlite3 compiles from source, ~2-3 min the first time)"
   npm ci --no-audit --no-fund

@@ -14,6 +14,7 @@ import { documentUserReadRoute, registerUserReadRoute } from './http/user-read.r
 import { createValidationPipe } from './http/validation.pipe';
 import type { LiveOptions } from './live/live.options';
 import { PinoLoggerService } from './pino-logger.service';
+import { configSecrets } from '@rrl/config';
 
 /** Fastify's default, spelled out because the error for a longer parameter names it. */
 const MAX_PARAM_LENGTH = 100;
@@ -25,7 +26,11 @@ export async function createApp(runtime: LabRuntime, options: { live?: Partial<L
   // filter, see logger.ts), and middie's onRequest hook would run on every request for nothing.
   // routerOptions.compile: find-my-way turns each method's route tree into generated code once the
   // routes are in, same matching, faster lookups among the app's ~40 routes (bench/run.ts).
-  const filter = new ApiExceptionFilter({ bodyLimitBytes: config.bodyLimitBytes, maxParamLength: MAX_PARAM_LENGTH });
+  const filter = new ApiExceptionFilter({
+    bodyLimitBytes: config.bodyLimitBytes,
+    maxParamLength: MAX_PARAM_LENGTH,
+    secrets: configSecrets(config),
+  });
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     skipMiddie: true,
@@ -36,12 +41,20 @@ export async function createApp(runtime: LabRuntime, options: { live?: Partial<L
     // does not enable.)
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => filter.respond(error, request, reply),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options.live), adapter, { bufferLogs: true });
+  // bodyParser: false drops Nest's default form parser (application/x-www-form-urlencoded): a plain
+  // HTML form on another site could otherwise post to the API. JSON is registered below, alone.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options.live), adapter, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(PinoLoggerService));
   const fastify = app.getHttpAdapter().getInstance();
   app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, createJsonBodyParser(fastify));
-  // Every body this API reads is JSON: a text/plain body would reach the validation pipe as a bare
-  // string and fail with a confusing message; without Fastify's text parser it is a clear 415.
+  // Every body this API reads is JSON: a text/plain body (what a cross-site form can also send) would
+  // reach the validation pipe as a bare string; without Fastify's text parser it is a clear 415. Fastify
+  // runs the parser whenever a Content-Type is sent, even on an empty body, so a body-less form POST
+  // is a 415 too; one without any Content-Type cannot come from a form, and reaches only routes that
+  // need a body (their validation answers) or the operator token (a header no cross-site page can set).
   fastify.removeContentTypeParser('text/plain');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(filter);
@@ -54,7 +67,11 @@ export async function createApp(runtime: LabRuntime, options: { live?: Partial<L
     .setTitle('Redis Resilience Lab')
     .setDescription('Read-through user cache over Redis and MySQL/SQLite, with connection state, circuit breaker and chaos tooling.')
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'CHAOS_TOKEN, for /api/chaos routes' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'CHAOS_TOKEN, for the operator routes: /api/chaos, /api/loadtests, cache warm and flush, Redis reset',
+    })
     .build();
   SwaggerModule.setup('docs', app, () =>
     documentUserReadRoute(SwaggerModule.createDocument(app, doc, { extraModels: [UserReadResultDto, ApiErrorDto] })),

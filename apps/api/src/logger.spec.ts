@@ -13,11 +13,18 @@ describe('log format', () => {
   it('builds a plain pino config for JSON and a pino-pretty stream for a terminal', () => {
     const config = loadConfig({ env: { LOG_LEVEL: 'warn' } });
     const json = loggerSetup(config, false);
-    expect(json.options).toEqual({ level: 'warn', redact: expect.any(Array) });
+    expect(json.options).toEqual({ level: 'warn', redact: expect.any(Array), hooks: { streamWrite: expect.any(Function) } });
     expect(json.stream).toBeUndefined();
 
     const pretty = loggerSetup(config, true);
-    expect(pretty.options).toEqual(json.options);
+    expect(pretty.options).toEqual({ ...json.options, hooks: { streamWrite: expect.any(Function) } });
     expect(pretty.stream).toBeInstanceOf(Writable);
+  });
+
+  it('every line loses the configured secrets before it is written, JSON-escaped ones too', () => {
+    const config = loadConfig({ env: { CHAOS_TOKEN: 'a-token-of-my-own-0123', MYSQL_PASSWORD: 'my"sql\\pw' } });
+    const line = JSON.stringify({ msg: 'token a-token-of-my-own-0123, password my"sql\\pw' });
+    const write = loggerSetup(config, false).options.hooks!.streamWrite!;
+    expect(write(line)).toBe(JSON.stringify({ msg: 'token ***, password ***' }));
   });
 });

@@ -1,4 +1,5 @@
-import type { AppConfig } from '@rrl/config';
+import { redactSecrets } from '@rrl/common';
+import { configSecrets, type AppConfig } from '@rrl/config';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { ApiLogTap } from './live/api-log-tap';
@@ -28,11 +29,14 @@ export function loggerSetup(
   stdoutIsTty = process.stdout.isTTY === true,
   tap?: ApiLogTap,
 ): { options: LoggerOptions; stream?: DestinationStream } {
+  const secrets = configSecrets(config);
+  // Every line, whoever wrote it and whatever it quotes (a driver's error, a URL), loses the configured
+  // secrets before it reaches stdout or the live feed's `api` log target (apps/api/src/live).
+  const redact = (s: string) => redactSecrets(s, secrets);
   const options: LoggerOptions = {
     level: config.logging.level,
     redact: ['req.headers.authorization', 'req.headers.cookie'],
-    // The live feed's `api` log target (apps/api/src/live): every line as pino writes it.
-    ...(tap ? { hooks: { streamWrite: tap.streamWrite } } : {}),
+    hooks: { streamWrite: tap ? (s) => tap.streamWrite(redact(s)) : redact },
   };
   if (resolveLogFormat(config.logging.format, stdoutIsTty) === 'json') return { options };
   const stream = pinoPretty({

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { ChaosAccess } from '@rrl/chaos/nest';
 import { ConfigValidationError, loadConfig } from '@rrl/config';
@@ -24,16 +25,19 @@ async function bootstrap(): Promise<void> {
   const runtime = await prepareLabRuntime(loaded);
   const { config } = runtime;
   let chaosEnabled: boolean;
+  // The bound socket's own address: the line names where the API really listens (0.0.0.0 = every interface).
+  let address: string;
   try {
     const app = await createApp(runtime);
     await app.listen({ port: config.port, host: config.host });
+    address = listeningUrl(app.getHttpServer().address() as AddressInfo);
     chaosEnabled = app.get(ChaosAccess).enabled;
   } catch (e) {
     await releaseLabRuntime(runtime);
     throw e;
   }
   logger.log(
-    `Listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} ` +
+    `Listening on ${address} ` +
       `(database: ${config.databaseDriver}, redis: ${config.redisMode} ${config.redis.url ? '(url)' : `${config.redis.host}:${config.redis.port}`}); docs at /docs`,
   );
   // Chaos can stop containers through the Docker socket: never on a default token, but never silently off either.
@@ -42,6 +46,10 @@ async function bootstrap(): Promise<void> {
       'Chaos API disabled: no CHAOS_TOKEN set. To enable it, set CHAOS_TOKEN (config chaos.token) to a secret of your own, ' +
         'e.g. CHAOS_TOKEN=$(openssl rand -hex 24), and send it as "Authorization: Bearer <token>".',
     );
+}
+
+function listeningUrl({ address, family, port }: AddressInfo): string {
+  return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
 }
 
 // A stray rejection from a driver must never take the service down; log it loudly instead.

@@ -100,7 +100,7 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
   });
 
   it('401 JSON without the token or with a wrong one; 200 with it', async () => {
-    const none = await lab.send<ApiErrorBody>('GET', '/api/chaos/targets');
+    const none = await lab.send<ApiErrorBody>('GET', '/api/chaos/targets', undefined, { authorization: '' });
     expect(none).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
     const wrong = await lab.send<ApiErrorBody>('POST', '/api/chaos/scenarios/crash', { target }, { authorization: 'Bearer nope' });
     expect(wrong).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED', message: 'wrong chaos token' } });
@@ -247,7 +247,7 @@ describe('auth failure for an ACL user', () => {
 describe('chaos routes without a configured token', () => {
   it('are disabled with a 403 saying how to enable them when Redis is external', async () => {
     const db = await createTestDatabase();
-    const lab = await startLab({ mysql: db, waitForDatabase: false });
+    const lab = await startLab({ mysql: db, overrides: { chaos: { token: null } }, waitForDatabase: false });
     try {
       const res = await lab.send<ApiErrorBody>('GET', '/api/chaos/targets', undefined, auth);
       expect(res).toMatchObject({ status: 403, body: { code: 'CHAOS_DISABLED' } });
@@ -263,7 +263,7 @@ describe('chaos routes without a configured token', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-chaos-managed-'));
     const lab = await startLab({
       mysql: db,
-      overrides: { dataDir, redis: { host: null } },
+      overrides: { dataDir, redis: { host: null }, chaos: { token: null } },
       waitForDatabase: false,
     });
     try {

@@ -1,6 +1,6 @@
 import type { ApiErrorBody, ChaosRun, ClearResult, RedisResetResult, WarmResult } from '@rrl/contracts';
-import { auth, startRedisChaosLab, startScenario, type RedisChaosLab } from './support/chaos-lab';
 import { redisReady } from './support/lab';
+import { auth, startRedisChaosLab, startScenario, type RedisChaosLab } from './support/chaos-lab';
 
 /** A request the way fetch sends it, returning the raw text too (to prove no FST_ code leaks). */
 async function request(
@@ -83,17 +83,17 @@ describe('HTTP errors and body-less requests, over real Redis and MariaDB', () =
   });
 
   it('routes that take no body do their job when sent content-type: application/json and no body', async () => {
-    const reset = await request(`${url}/api/redis/reset`, 'POST', JSON_HEADERS);
+    const reset = await request(`${url}/api/redis/reset`, 'POST', { ...auth, ...JSON_HEADERS });
     expect(reset.status).toBe(200);
     expect((reset.body as unknown as RedisResetResult).reset).toBe(true);
-    // The reset answers once the old client is gone; the new one connects after. Warming needs Redis.
+    // The reset answers once the new client exists; warming needs it connected.
     await redisReady(env.lab);
 
-    const warm = await request(`${url}/api/cache/warm`, 'POST', JSON_HEADERS);
+    const warm = await request(`${url}/api/cache/warm`, 'POST', { ...auth, ...JSON_HEADERS });
     expect(warm.status).toBe(200);
     expect((warm.body as unknown as WarmResult).warmed).toBe(env.ids.length);
 
-    const clear = await request(`${url}/api/cache`, 'DELETE', JSON_HEADERS);
+    const clear = await request(`${url}/api/cache`, 'DELETE', { ...auth, ...JSON_HEADERS });
     expect(clear.status).toBe(200);
     expect((clear.body as unknown as ClearResult).deleted).toBeGreaterThanOrEqual(env.ids.length);
 
@@ -110,13 +110,13 @@ describe('HTTP errors and body-less requests, over real Redis and MariaDB', () =
   }, 30_000);
 
   it('POST /api/cache/warm rejects an inverted id range with a 400 naming both fields, and accepts a one-id range', async () => {
-    const inverted = await request(`${url}/api/cache/warm`, 'POST', JSON_HEADERS, JSON.stringify({ fromId: 10, toId: 1 }));
+    const inverted = await request(`${url}/api/cache/warm`, 'POST', { ...auth, ...JSON_HEADERS }, JSON.stringify({ fromId: 10, toId: 1 }));
     expectApiError(inverted, 400, 'VALIDATION_FAILED');
     expect(inverted.body.details).toEqual([{ field: 'toId', problems: ['toId must not be less than fromId: 10..1 is an empty range'] }]);
     expect(inverted.body.message).toMatch(/fromId/);
 
     const [id] = env.ids;
-    const one = await request(`${url}/api/cache/warm`, 'POST', JSON_HEADERS, JSON.stringify({ fromId: id, toId: id }));
+    const one = await request(`${url}/api/cache/warm`, 'POST', { ...auth, ...JSON_HEADERS }, JSON.stringify({ fromId: id, toId: id }));
     expect(one.status).toBe(200);
     expect((one.body as unknown as WarmResult).warmed).toBe(1);
   });

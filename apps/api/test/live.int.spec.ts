@@ -73,8 +73,8 @@ describe('live feed at /ws (real ws clients, real redis-server, real MariaDB)', 
     await waitFor('redis ready', async () => (await env.lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
   }, 40_000);
 
-  it('streams a chaos run: started, timeline events, ended with the report', async () => {
-    const c = await connect();
+  it('streams a chaos run to a token holder: started, timeline events, ended with the report', async () => {
+    const c = await connect({ protocols: ['rrl.live', `bearer.${CHAOS_TOKEN}`] });
     await c.next('hello');
     const started = await startScenario(env.lab, 'crash', { target: env.target, downtimeMs: 500 });
     expect(started.status).toBe(202);

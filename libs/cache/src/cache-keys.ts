@@ -5,6 +5,13 @@ type CachingConfig = AppConfig['redis']['caching'];
 /** Value stored for an id the database does not know (negative cache / delete tombstone). */
 export const NOT_FOUND_MARKER = 'null';
 
+/**
+ * The fill lease of a cache key: a read that missed takes it before its database query, a write
+ * (or an invalidation) deletes it, and the read fills the key only while its lease still stands.
+ * A suffix, not a prefix, so a hash tag in the key (Redis Cluster) puts both in one slot.
+ */
+export const leaseKeyOf = (key: string): string => `${key}:lease`;
+
 /** Key layout under redis.caching.keyPrefix; clear() removes everything under the prefix. */
 export class CacheKeys {
   constructor(private readonly caching: CachingConfig) {}

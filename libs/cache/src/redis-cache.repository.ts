@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { AppError, errorMessage, ERROR_CODES } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
 import { BrokenCircuitError } from 'cockatiel';
 import type Redis from 'ioredis';
+import { leaseKeyOf } from './cache-keys';
 import { RedisCircuitBreaker } from './redis-circuit-breaker';
 
 /** What one GET told the read path: the value, "no such key", or "Redis could not answer". */
@@ -21,6 +23,16 @@ export type CacheEntry = readonly [key: string, raw: string, ttlSeconds: number]
 const DELETE_CHUNK = 500;
 /** SCAN COUNT hint for deleteMatching(). */
 const SCAN_COUNT = 1000;
+/**
+ * Fills the key only while the caller's lease stands (nobody wrote or invalidated the key since the
+ * lease was taken, and Redis did not lose it), NX so it never replaces a value a write put there.
+ * Sent with EVAL, not a defined command: the connection may replace its client (a forced reset),
+ * and Redis keeps the compiled script by its SHA, so the cost is the script's bytes on a miss.
+ */
+const FILL_IF_LEASED = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+if redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3], 'NX') then return 1 end
+return 0`;
 
 /**
  * Every Redis call of the user cache, and nothing else: the circuit breaker in front of them, one
@@ -40,11 +52,23 @@ export class RedisCacheRepository implements OnModuleDestroy {
     return REDIS_UNAVAILABLE;
   };
 
+  /**
+   * Test-only switch, like PendingInvalidationsService.bookkeeping: "off" fills with a plain SET NX
+   * and takes no lease, so a test can show the stale read the lease prevents. Always "on" in the app.
+   */
+  fillLeases: 'on' | 'off' = 'on';
+  /** Lease tokens: this instance's random prefix and a counter, unique across instances and restarts. */
+  private readonly leasePrefix = randomBytes(6).toString('hex');
+  private leases = 0;
+  /** A lease outlives the longest database read it guards (the query timeout), with room for the fill. */
+  private readonly leaseMs: number;
+
   constructor(
     private readonly redis: RedisConnectionService,
     @InjectAppConfig() config: AppConfig,
   ) {
     this.breaker = new RedisCircuitBreaker(config.redis.resilience.breaker);
+    this.leaseMs = 2 * config.mysql.queryTimeout;
     this.redis.events.on('ready', this.onReady);
   }
 
@@ -68,19 +92,43 @@ export class RedisCacheRepository implements OnModuleDestroy {
     return this.breaker.settle(() => this.redis.client.get(key), toRead, this.readFailed);
   }
 
-  /** Read-populate: SET with a TTL, NX unless told to overwrite; not awaited, a failure only costs a later miss. */
-  fill(key: string, raw: string, ttlSeconds: number, overwrite: boolean): void {
-    if (this.breaker.isRejecting()) return;
-    const set = (c: Redis) => (overwrite ? c.set(key, raw, 'EX', ttlSeconds) : c.set(key, raw, 'EX', ttlSeconds, 'NX'));
-    this.call(set).catch(() => undefined);
+  /**
+   * Takes the fill lease of `key`, before a database read that may fill it: resolves to the lease's
+   * token once Redis holds it, or null when Redis cannot answer (then nothing is filled). Never rejects.
+   */
+  async takeLease(key: string): Promise<string | null> {
+    if (this.breaker.isRejecting()) return null;
+    const token = `${this.leasePrefix}:${++this.leases}`;
+    if (this.fillLeases === 'off') return token;
+    try {
+      await this.call((c) => c.set(leaseKeyOf(key), token, 'PX', this.leaseMs));
+      return token;
+    } catch {
+      return null;
+    }
   }
 
-  /** Runs the commands in one MULTI; rejects (BrokenCircuitError while the breaker is open) unless Redis applied them all. */
-  async transaction(commands: (multi: RedisTransaction) => void): Promise<void> {
+  /** Read-populate under a lease (takeLease): NX, and only while the lease stands; not awaited, a failure only costs a later miss. */
+  fillLeased(key: string, lease: string, raw: string, ttlSeconds: number): void {
+    if (this.breaker.isRejecting()) return;
+    if (this.fillLeases === 'off') return void this.call((c) => c.set(key, raw, 'EX', ttlSeconds, 'NX')).catch(() => undefined);
+    this.call((c) => c.eval(FILL_IF_LEASED, 2, key, leaseKeyOf(key), lease, raw, ttlSeconds)).catch(() => undefined);
+  }
+
+  /** SET with a TTL, not awaited: for values no write races (the email → id mapping, checked on every use). */
+  fillUnguarded(key: string, raw: string, ttlSeconds: number): void {
+    if (this.breaker.isRejecting()) return;
+    this.call((c) => c.set(key, raw, 'EX', ttlSeconds)).catch(() => undefined);
+  }
+
+  /** Runs the commands in one MULTI, deleting the fill leases of `keys` in it; rejects (BrokenCircuitError while the breaker is open) unless Redis applied them all. */
+  async transaction(keys: readonly string[], commands: (multi: RedisTransaction) => void): Promise<void> {
     if (this.breaker.isRejecting()) throw new BrokenCircuitError('circuit open');
     await this.call(async (c) => {
       const multi = c.multi();
       commands(multi);
+      // A read that took a lease before this write may hold the old row: its fill must fail.
+      multi.del(...keys.map(leaseKeyOf));
       const results = await multi.exec();
       const failed = results?.find(([err]) => err);
       if (!results || failed) throw failed?.[0] ?? new Error('MULTI aborted');
@@ -114,7 +162,9 @@ export class RedisCacheRepository implements OnModuleDestroy {
    * recovery path, and a failure only leaves the keys pending for the next try.
    */
   async invalidate(keys: readonly string[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += DELETE_CHUNK) await this.redis.client.del(...keys.slice(i, i + DELETE_CHUNK));
+    // Their leases too: a read that began before the write it invalidates must not fill the old value back.
+    for (let i = 0; i < keys.length; i += DELETE_CHUNK)
+      await this.redis.client.del(...keys.slice(i, i + DELETE_CHUNK).flatMap((k) => [k, leaseKeyOf(k)]));
   }
 
   /** The one way every call but get() reaches Redis: through the breaker, failures counted. */

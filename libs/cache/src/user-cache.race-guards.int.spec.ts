@@ -2,6 +2,7 @@ import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } fr
 import type { UsersRepository } from '@rrl/users';
 import Redis from 'ioredis';
 import { rejectionOf, startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { RedisCacheRepository } from './redis-cache.repository';
 
 /**
  * Holds the next database read of `method` after it returned (the row as it was), until
@@ -120,5 +121,41 @@ describe('UserCacheService read/write race guards', () => {
     } finally {
       held.restore();
     }
+  }, 30_000);
+
+  /**
+   * The slow read-then-fill race across instances: the reader read the old row, the writer's
+   * update reached Redis, then the key went (evicted, expired, or deleted by a pending
+   * invalidation). With the fill lease the reader's late fill fails; without it, it puts the old
+   * row back and both instances serve it until the TTL.
+   */
+  async function readThenFillRace(leases: 'on' | 'off') {
+    const writer = await start();
+    const reader = await start();
+    for (const h of [writer, reader]) h.app.get(RedisCacheRepository).fillLeases = leases;
+    const email = `lease-${leases}@example.test`;
+    const u = await writer.cache.create({ name: 'Old', email });
+    await admin.del(`user:${u.id}`); // the reader misses
+    const held = holdNextRead(reader.users, 'findById');
+    try {
+      const reading = reader.cache.get(u.id);
+      await held.loaded; // the old row is read, its reply held back
+      await writer.cache.update(u.id, { name: 'New' }); // acknowledged: Redis holds "New"
+      await admin.del(`user:${u.id}`); // then the key is gone
+      held.release();
+      expect(await reading).toMatchObject({ source: 'mysql', user: { name: 'Old' } }); // began before the write
+      // Through the reader's own client, so Redis has applied (or refused) its fill first.
+      return (await reader.cache.get(u.id)).user.name;
+    } finally {
+      held.restore();
+    }
+  }
+
+  it('fill lease: a read that loaded the old row before an acknowledged update never puts it back into Redis, in another instance', async () => {
+    expect(await readThenFillRace('on')).toBe('New');
+  }, 30_000);
+
+  it('without the fill lease, that late fill serves the old row after the update was acknowledged: the stale read the lease prevents', async () => {
+    expect(await readThenFillRace('off')).toBe('Old');
   }, 30_000);
 });

@@ -137,20 +137,28 @@ export class UserCacheService implements OnApplicationBootstrap {
     const { result, joined } = this.flights.run(id, async (flight) => {
       this.counters.dbReads++;
       const mark = this.writes.mark();
+      // The lease is in Redis before the query starts, so a write committed after the query began
+      // (in any instance) deletes it and this fill fails; a Redis that cannot answer gives none.
+      const lease = cached.kind === 'miss' ? await this.redisCache.takeLease(key) : null;
       const user = await this.users.findById(id);
       // Guard: a write since the query started (it dropped this flight too) already put the newer value in Redis.
-      if (!flight.detached && !this.writes.writtenSince(id, mark)) this.fill(key, user);
+      if (lease !== null && !flight.detached && !this.writes.writtenSince(id, mark)) this.fill(key, lease, user);
       return user;
     });
     if (joined) this.counters.coalescedMisses++;
     return this.fromDatabase(result, cached);
   }
 
-  /** The email key maps to an id; the user found through it must still have that email. */
+  /**
+   * The email key maps to an id; the user found through it must still have that email. The user's
+   * own key is filled only when the mapping named the id before the query, so its lease could be taken.
+   */
   private async lookupByEmail(email: string): Promise<Lookup> {
     let redis = await this.readRedis(this.keys.email(email));
+    let mappedKey: string | null = null;
     if (redis.kind === 'hit') {
-      redis = await this.readRedis(this.keys.user(Number(redis.raw)));
+      mappedKey = this.keys.user(Number(redis.raw));
+      redis = await this.readRedis(mappedKey);
       const user = redis.kind === 'hit' && redis.raw !== NOT_FOUND_MARKER ? (JSON.parse(redis.raw) as UserDto) : null;
       if (user && user.email.toLowerCase() === email.toLowerCase()) {
         this.counters.hits++;
@@ -160,12 +168,14 @@ export class UserCacheService implements OnApplicationBootstrap {
     this.counters.misses++;
     this.counters.dbReads++;
     const mark = this.writes.mark();
+    const lease = mappedKey !== null && redis.kind === 'miss' ? await this.redisCache.takeLease(mappedKey) : null;
     const found = await this.fromDatabase(this.users.findByEmail(email), redis);
     const { user } = found;
     if (user && !this.writes.writtenSince(user.id, mark)) {
-      this.fill(this.keys.user(user.id), user);
+      if (lease !== null && mappedKey === this.keys.user(user.id)) this.fill(mappedKey, lease, user);
       // Overwrite: a mapping left by an email change would otherwise send every lookup to the database until it expires.
-      this.fill(this.keys.email(email), user.id, { overwrite: true });
+      if (!this.invalidations.has(this.keys.email(email)) && redis.kind !== 'unavailable')
+        this.redisCache.fillUnguarded(this.keys.email(email), String(user.id), this.keys.ttlSeconds());
     }
     return found;
   }
@@ -182,12 +192,12 @@ export class UserCacheService implements OnApplicationBootstrap {
     }
   }
 
-  /** Read-populate: SET NX so it never overwrites what a write put there; not awaited. */
-  private fill(key: string, value: UserDto | number | null, { overwrite = false } = {}): void {
+  /** Read-populate under the lease taken before the query: never overwrites what a write put there; not awaited. */
+  private fill(key: string, lease: string, value: UserDto | null): void {
     if (this.invalidations.has(key)) return;
     if (value === null && this.caching.negativeTtl === 0) return;
     const ttl = value === null ? this.caching.negativeTtl : this.keys.ttlSeconds();
-    this.redisCache.fill(key, value === null ? NOT_FOUND_MARKER : JSON.stringify(value), ttl, overwrite);
+    this.redisCache.fillLeased(key, lease, value === null ? NOT_FOUND_MARKER : JSON.stringify(value), ttl);
   }
 
   private async observeRead(started: number, lookup: Promise<Lookup>, wanted: number | string): Promise<UserReadResult> {
@@ -256,7 +266,7 @@ export class UserCacheService implements OnApplicationBootstrap {
     this.flights.forget(id); // readers from now on must not join a query that may have read the old row
     let redisUpdated = true;
     try {
-      await this.redisCache.transaction(commands);
+      await this.redisCache.transaction(keys, commands);
     } catch (e) {
       redisUpdated = false;
       await this.invalidations.writeMissed(keys, errorMessage(e));

@@ -7,3 +7,4 @@ export * from './chaos-access';
 export * from './chaos.tokens';
 export * from './chaos.service';
 export * from './chaos.module';
+export * from './token-attempt.limiter';

@@ -7,6 +7,12 @@ export const REDACTED = '***';
  */
 export function redactSecrets(message: string, secrets: readonly string[]): string {
   let out = message.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/g, `$1${REDACTED}@`);
-  for (const secret of secrets) if (secret) out = out.split(secret).join(REDACTED);
+  for (const secret of secrets) {
+    if (!secret) continue;
+    out = out.split(secret).join(REDACTED);
+    // Inside a JSON log line a secret with a quote or backslash is written escaped.
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (escaped !== secret) out = out.split(escaped).join(REDACTED);
+  }
   return out;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisUrl } from './redis-url';
 
 /** "true"/"1"/"yes" and their opposites from env vars; real booleans from JSON. */
 const bool = z.preprocess((v) => {
@@ -56,14 +57,47 @@ const hostPortList = z.preprocess(
   ),
 );
 
+/** Shortest CHAOS_TOKEN accepted: 16 characters, as `openssl rand -hex 8` gives (64 bits from hex; more from other alphabets). */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** A comma-separated env value ("https://a.example,https://b.example") or a JSON array of origins. */
+const originList = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(
+    z
+      .string()
+      .refine((s) => URL.canParse(s) && new URL(s).origin === s, 'expected an origin: scheme://host[:port], no path or trailing slash'),
+  ),
+);
+
 export const configSchema = z.object({
   port,
+  /** 127.0.0.1 unless set: the lab can stop containers, so it is not on the network until asked. */
   host: z.string().min(1),
+  /**
+   * Browser origins, besides the API's own, whose pages may open /ws (the dashboard on another
+   * host or port). Same-origin pages and non-browser clients (no Origin header) always may.
+   */
+  allowedOrigins: originList,
   /** Folder for the embedded default's SQLite file and managed Redis data. */
   dataDir: z.string().min(1),
   redis: z.object({
-    /** redis:// or rediss:// URL; wins over host/port when set. */
-    url: nullableString,
+    /** redis:// or rediss:// URL; wins over host/port when set. The password may be raw or percent-encoded (redis-url.ts). */
+    url: nullableString.superRefine((v, ctx) => {
+      if (v === null) return;
+      try {
+        parseRedisUrl(v);
+      } catch (e) {
+        // The message never carries the password; the input is not echoed (zod adds none for custom issues).
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
     host: nullableString,
     port,
     db: int(0, 15),
@@ -134,8 +168,14 @@ export const configSchema = z.object({
   }),
   sqlite: z.object({ file: z.string().min(1) }),
   chaos: z.object({
-    token: nullableString,
-    docker: z.object({ socketPath: z.string().min(1), host: nullableString }),
+    /** The operator token: loop tests, cache warm/flush, Redis reset, chaos, their history and live feeds. */
+    token: z
+      .string()
+      .min(MIN_TOKEN_LENGTH, `must be at least ${MIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 24)`)
+      .nullish()
+      .transform((v) => v ?? null),
+    /** project: the compose project whose containers chaos may touch; null = the API's own container's (docker-chaos.driver.ts). */
+    docker: z.object({ socketPath: z.string().min(1), host: nullableString, project: nullableString }),
     proxy: z.object({ enabled: bool, listenPort: port }),
     /** Reads per second a running scenario issues itself (UserCacheService.get over `ids` existing users); 0 disables. */
     probe: z.object({ readsPerSecond: int(0, 1000), ids: int(1, 10_000) }),

@@ -1,3 +1,5 @@
 export * from './config.schema';
 export * from './load-config';
 export * from './app-config.module';
+export * from './redis-url';
+export * from './config-secrets';

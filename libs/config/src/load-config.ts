@@ -12,6 +12,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 export const ENV_MAP: Record<string, string> = {
   PORT: 'port',
   HOST: 'host',
+  ALLOWED_ORIGINS: 'allowedOrigins',
   DATA_DIR: 'dataDir',
   REDIS_URL: 'redis.url',
   REDIS_HOST: 'redis.host',
@@ -36,6 +37,7 @@ export const ENV_MAP: Record<string, string> = {
   CHAOS_TOKEN: 'chaos.token',
   CHAOS_PROXY_ENABLED: 'chaos.proxy.enabled',
   DOCKER_HOST: 'chaos.docker.host',
+  CHAOS_COMPOSE_PROJECT: 'chaos.docker.project',
   HISTORY_KEEP: 'history.keep',
   LOG_LEVEL: 'logging.level',
   LOG_FORMAT: 'logging.format',

@@ -6,3 +6,4 @@ export * from './chaos';
 export * from './metrics';
 export * from './loadtest';
 export * from './live';
+export * from './limits';

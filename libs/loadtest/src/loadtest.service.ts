@@ -2,7 +2,15 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import { UserCacheService } from '@rrl/cache';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
-import { AppError, ERROR_CODES, errorMessage, type LoadTestRequest, type LoadTestRun, type RedisStateTransition } from '@rrl/contracts';
+import {
+  AppError,
+  ERROR_CODES,
+  errorMessage,
+  MAX_SEED_USERS_PER_REQUEST,
+  type LoadTestRequest,
+  type LoadTestRun,
+  type RedisStateTransition,
+} from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
 import { DatabaseConnectionService, seedUsers, User } from '@rrl/users';
 import { Between } from 'typeorm';
@@ -73,6 +81,7 @@ export class LoadTestService implements BeforeApplicationShutdown {
   async start(request: LoadTestRequest): Promise<LoadTestRun> {
     if (this.active) throw new LoadTestRunningError(this.active.id);
     if (this.starting) throw new AppError(ERROR_CODES.CONFLICT, 'a loop test is starting; retry in a moment');
+    if (request.seed && request.keys.count > MAX_SEED_USERS_PER_REQUEST) throw seedTooLarge(request.keys.count);
     this.starting = true;
     try {
       const missing = request.keys.count - (await this.existingKeys(request.keys.count));
@@ -154,13 +163,7 @@ export class LoadTestService implements BeforeApplicationShutdown {
   private async seed(run: LoadTestExecution): Promise<boolean> {
     const { count } = run.request.keys;
     this.logger.log(`loop test ${run.id}: seeding users 1..${count}`);
-    await seedUsers(this.database.dataSource, {
-      count,
-      // seedUsers has no signal: throwing from its progress callback stops it between batches.
-      onProgress: () => {
-        if (run.signal.aborted) throw new Error('cancelled while seeding');
-      },
-    }).catch((e: unknown) => {
+    await seedUsers(this.database.dataSource, { count, signal: run.signal }).catch((e: unknown) => {
       if (!run.signal.aborted) throw e;
     });
     if (run.signal.aborted) {
@@ -261,5 +264,14 @@ function missingKeys(count: number, missing: number): AppError {
     ERROR_CODES.VALIDATION_FAILED,
     `${missing} of the users 1..${count} the run reads are not in the database: send "seed": true, or run npm run seed -- --count ${count}`,
     [{ field: 'keys.count', problems: [`users 1..${count} must exist (${missing} missing); or set seed: true`] }],
+  );
+}
+
+function seedTooLarge(count: number): AppError {
+  const max = MAX_SEED_USERS_PER_REQUEST;
+  return new AppError(
+    ERROR_CODES.VALIDATION_FAILED,
+    `keys.count ${count} is over the seed limit of ${max} users per request: use a smaller keys.count, or seed with npm run seed -- --count ${count}`,
+    [{ field: 'keys.count', problems: [`at most ${max} when seed is true`] }],
   );
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import type { AppConfig } from '@rrl/config';
+import { parseRedisUrl, type AppConfig } from '@rrl/config';
 import Redis, { type RedisOptions } from 'ioredis';
 
 /** Where and as whom to connect, after the URL (which wins) is merged with host/port. */
@@ -33,14 +33,14 @@ export function resolveRedisTarget(config: AppConfig): RedisTarget {
     tls: r.tls.enabled,
   };
   if (!r.url) return base;
-  const url = new URL(r.url);
+  const url = parseRedisUrl(r.url);
   return {
-    host: url.hostname.replace(/^\[|\]$/g, '') || base.host,
-    port: url.port ? Number(url.port) : 6379,
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : base.db,
-    username: url.username ? decodeURIComponent(url.username) : base.username,
-    password: url.password ? decodeURIComponent(url.password) : base.password,
-    tls: url.protocol === 'rediss:' || base.tls,
+    host: url.host || base.host,
+    port: url.port ?? 6379,
+    db: url.db ?? base.db,
+    username: url.username ?? base.username,
+    password: url.password ?? base.password,
+    tls: url.tls || base.tls,
   };
 }
 

@@ -10,22 +10,26 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/**
- * The default server's port: the machine's shared MariaDB on 3306, unless the run brought its own
- * (RRL_TEST_MYSQL_PORT, set by scripts/test-stress.sh: other engineers' runs on a shared machine
- * can use up the shared server's connections, which is not the load that run is about).
- */
-const DEFAULT_PORT = Number(process.env.RRL_TEST_MYSQL_PORT || 3306);
+/** The port of the run's own MariaDB, which Jest's global setup starts (jest/global-setup.ts). */
+function runMariaDbPort(): number {
+  const port = Number(process.env.RRL_TEST_MYSQL_PORT);
+  if (!port) {
+    throw new Error(
+      'No test MariaDB: Jest starts one in its global setup (libs/testing/src/jest) and exports RRL_TEST_MYSQL_PORT; outside Jest, pass a server.',
+    );
+  }
+  return port;
+}
 
 /**
- * A fresh, uniquely named database on a MariaDB/MySQL server (by default the shared one on
- * 127.0.0.1, which tests must never stop or reconfigure). Dropped by drop().
+ * A fresh, uniquely named database on a MariaDB/MySQL server (by default the one this Jest run
+ * started for itself). Dropped by drop(); a killed run's go with its server's temp folder.
  */
 export async function createTestDatabase(
   server: { host?: string; port?: number; user?: string; password?: string } = {},
 ): Promise<TestDatabase> {
   const host = server.host ?? '127.0.0.1';
-  const port = server.port ?? DEFAULT_PORT;
+  const port = server.port ?? runMariaDbPort();
   const user = server.user ?? 'root';
   const password = server.password ?? '';
   const database = `rrl_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sleep } from '@rrl/common';
 import { errorMessage } from '@rrl/contracts';
-import { CHAOS_LABEL, KIND_LABEL, createDockerClient, dockerStatus, freePort } from '@rrl/chaos';
+import { CHAOS_LABEL, KIND_LABEL, createDockerClient, currentOwner, dockerStatus, freePort } from '@rrl/chaos';
 import { loadConfig } from '@rrl/config';
 import type Docker from 'dockerode';
 
@@ -14,6 +14,8 @@ const exec = promisify(execFile);
 
 /** Marks every container these helpers create, so a crashed run's leftovers can be found. */
 export const TEST_LABEL = 'resilience-lab.test';
+/** The process that created the container (JSON ProcessOwner): its death makes the container a leftover. */
+export const TEST_OWNER_LABEL = 'resilience-lab.test.owner';
 export const DEFAULT_REDIS_IMAGE = 'rrl-redis:test';
 
 let client: Docker | null = null;
@@ -112,6 +114,8 @@ export interface LabelledRedisOptions {
   name: string;
   password?: string;
   image?: string;
+  /** More labels (a compose project's, say). */
+  labels?: Record<string, string>;
 }
 
 export interface RunningContainer {
@@ -149,7 +153,12 @@ export async function runLabelledRedis(opts: LabelledRedisOptions): Promise<Runn
   const docker = await ensureDocker();
   const image = opts.image ?? (await buildRedisImage());
   const port = await freePort();
-  const labels: Record<string, string> = { [TEST_LABEL]: 'true', [KIND_LABEL]: 'redis' };
+  const labels: Record<string, string> = {
+    [TEST_LABEL]: 'true',
+    [TEST_OWNER_LABEL]: JSON.stringify(currentOwner()),
+    [KIND_LABEL]: 'redis',
+    ...opts.labels,
+  };
   if (opts.chaos ?? true) labels[CHAOS_LABEL] = 'true';
   const container = await docker.createContainer({
     name: opts.name,

@@ -6,3 +6,4 @@ export * from './wait-for';
 export * from './docker';
 export * from './docker-redis-probe';
 export * from './redis-sentinel.topology';
+export * from './leftovers';

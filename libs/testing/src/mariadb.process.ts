@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, ManagedProcess } from '@rrl/chaos';
+import { freePort, ManagedProcess, markOwner } from '@rrl/chaos';
 
 const exec = promisify(execFile);
 
@@ -34,6 +34,7 @@ export class MariaDbProcess extends ManagedProcess {
   static async start(): Promise<MariaDbProcess> {
     const port = await freePort();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `rrl-mariadb-${port}-`));
+    markOwner(dataDir); // a killed owner's server and folder are cleared by the next test run
     await exec('mariadb-install-db', [
       '--no-defaults',
       `--datadir=${dataDir}`,

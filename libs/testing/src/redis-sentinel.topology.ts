@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, ManagedProcess, RedisServerProcess } from '@rrl/chaos';
+import { freePort, ManagedProcess, markOwner, RedisServerProcess } from '@rrl/chaos';
 import Redis from 'ioredis';
 import { waitFor } from './wait-for';
 
@@ -162,6 +162,7 @@ async function startSentinel(
 ): Promise<{ process: ManagedProcess; port: number }> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rrl-sentinel-${port}-`));
+  markOwner(dir); // a killed owner's sentinel and folder are cleared by the next test run
   const file = path.join(dir, 'sentinel.conf');
   // Sentinel rewrites its config file as it learns the topology, so each needs its own writable one.
   fs.writeFileSync(

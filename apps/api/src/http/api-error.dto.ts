@@ -20,6 +20,8 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not found',
   409: 'Conflict',
+  415: 'The body is not application/json',
+  429: 'Too many wrong operator tokens from this client; Retry-After says when to try again',
   503: 'A store the request needs is unreachable',
 };
 

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { redactSecrets } from '@rrl/common';
 import { AppError, ERROR_CODES, ERROR_STATUS, type ApiErrorBody, type ErrorCode } from '@rrl/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -18,6 +19,11 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 export interface HttpLimits {
   bodyLimitBytes: number;
   maxParamLength: number;
+}
+
+/** What the filter needs to know: the limits, and the configured secrets no error body may carry. */
+export interface FilterOptions extends HttpLimits {
+  secrets: readonly string[];
 }
 
 /** Fastify's own errors (router, body parsing) carry a statusCode and an FST_ code. */
@@ -86,7 +92,7 @@ function healthReport(exception: unknown): HealthReport | null {
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  constructor(private readonly limits: HttpLimits) {}
+  constructor(private readonly limits: FilterOptions) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -103,7 +109,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       void reply.status(HttpStatus.SERVICE_UNAVAILABLE).send(report);
       return;
     }
-    const body = this.toBody(exception, request);
+    const raw = this.toBody(exception, request);
+    const body = { ...raw, message: redactSecrets(raw.message, this.limits.secrets) };
     // The request line for failures (see logger.ts): one line, no body, no headers.
     const line = `${method} ${url} -> ${body.statusCode} ${body.code}: ${body.message}`;
     if (body.statusCode >= 500)

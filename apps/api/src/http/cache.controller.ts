@@ -13,6 +13,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ApiErrorResponses } from './api-error.dto';
+import { OperatorOnly } from './operator-token.guard';
 
 /** toId before fromId is a range with no id in it: warming it would answer 200 having done nothing. */
 @ValidatorConstraint({ name: 'notBeforeFromId' })
@@ -67,6 +68,7 @@ export class CacheController {
   constructor(private readonly cache: UserCacheService) {}
 
   @Post('warm')
+  @OperatorOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Load users (all, or an id range) into Redis in pipelined batches' })
   @ApiOkResponse({ type: WarmResultDto })
@@ -75,6 +77,7 @@ export class CacheController {
   }
 
   @Delete()
+  @OperatorOnly()
   @ApiOperation({ summary: 'Delete every cached user key (SCAN + UNLINK, never KEYS)' })
   @ApiOkResponse({ type: ClearResultDto })
   clear(): Promise<ClearResult> {

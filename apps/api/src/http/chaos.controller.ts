@@ -1,16 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ChaosService } from '@rrl/chaos/nest';
 import { ChaosRunArchive } from '@rrl/history';
 import { SCENARIO_NAMES, type ChaosRun, type ChaosTargetsResponse, type ScenarioInfo } from '@rrl/contracts';
 import { ApiErrorResponses } from './api-error.dto';
-import { ChaosAuthGuard } from './chaos-auth.guard';
+import { OperatorOnly } from './operator-token.guard';
 import { ChaosRunDto, ChaosTargetsDto, LogsQueryDto, SCENARIO_BODY_SCHEMA, ScenarioInfoDto, TargetLogsDto } from './chaos.dto';
 
 @ApiTags('chaos')
-@ApiBearerAuth()
-@ApiErrorResponses(401, 403)
-@UseGuards(ChaosAuthGuard)
+@OperatorOnly()
 @Controller('api/chaos')
 export class ChaosController {
   constructor(

@@ -7,6 +7,29 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 /** Built dashboard (apps/dashboard/dist), served at / when present. */
 export const DASHBOARD_DIST = path.resolve(__dirname, '../../../dashboard/dist');
 
+/**
+ * Security headers of the dashboard's own responses (index.html and its assets), set on exactly
+ * those, not by an app-wide hook: the JSON user read stays as lean as a bare Fastify route. The
+ * page loads only its own scripts, styles, images and socket; no site may frame it (clickjacking).
+ * Styles allow inline because React and the chart code set style attributes.
+ */
+export const DASHBOARD_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
 /** Paths that belong to the server: an unknown one keeps its JSON 404, it is never answered with the SPA. */
 const SERVER_PREFIXES = ['/api', '/docs', '/metrics', '/ws', '/health'];
 
@@ -41,6 +64,7 @@ export async function serveDashboard(
     prefix: '/',
     wildcard: false,
     setHeaders: (reply, file) => {
+      for (const [name, value] of Object.entries(DASHBOARD_HEADERS)) void reply.header(name, value);
       // Vite puts a content hash in every asset name: a changed file is a new URL.
       void reply.header(
         'cache-control',
@@ -50,7 +74,9 @@ export async function serveDashboard(
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/*', (req: FastifyRequest, reply: FastifyReply) =>
-    isClientRoute(req.url) ? reply.header('cache-control', 'no-cache').sendFile('index.html') : onServerPath(req, reply),
+    isClientRoute(req.url)
+      ? reply.headers(DASHBOARD_HEADERS).header('cache-control', 'no-cache').sendFile('index.html')
+      : onServerPath(req, reply),
   );
   return true;
 }

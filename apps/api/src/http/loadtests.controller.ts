@@ -3,9 +3,11 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import type { LoadTestRun } from '@rrl/contracts';
 import { LoadTestService } from '@rrl/loadtest';
 import { ApiErrorResponses } from './api-error.dto';
+import { OperatorOnly } from './operator-token.guard';
 import { LoadTestRequestDto, LoadTestRunDto } from './loadtests.dto';
 
 @ApiTags('loadtests')
+@OperatorOnly()
 @Controller('api/loadtests')
 export class LoadTestsController {
   constructor(private readonly loadtests: LoadTestService) {}

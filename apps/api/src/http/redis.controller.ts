@@ -5,6 +5,7 @@ import { RedisConnectionService } from '@rrl/redis';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiErrorResponses } from './api-error.dto';
+import { OperatorOnly } from './operator-token.guard';
 
 class HistoryQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
@@ -35,6 +36,7 @@ export class RedisController {
   }
 
   @Post('reset')
+  @OperatorOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Discard the Redis client and build a fresh one (what the stuck-retry detector does)' })
   reset(): Promise<RedisResetResult> {

@@ -23,6 +23,8 @@ interface LogBuffer {
 export class LiveSession {
   readonly logTargets = new Set<string>();
   authorized: boolean;
+  /** The client's IP, whose wrong tokens are counted (LiveAccessPolicy). */
+  client = '';
   private readonly facts: string[] = [];
   private readonly states = new Map<string, string>();
   private readonly logs = new Map<string, LogBuffer>();

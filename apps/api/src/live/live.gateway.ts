@@ -16,6 +16,7 @@ import {
   type RedisErrorKind,
   type RedisStateEvent,
   type RedisStateTransition,
+  type ServerMessageType,
   type TimelineEvent,
 } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
@@ -23,6 +24,7 @@ import type WebSocket from 'ws';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApiLogTap } from './api-log-tap';
 import { parseClientMessage } from './client-message.parser';
+import { LiveAccessPolicy } from './live-access.policy';
 import { LIVE_PROTOCOL, handleProtocols, tokenOfRequest } from './live-auth';
 import { LiveSession, encode } from './live-session';
 import { InjectLiveOptions, MAX_FRAME_BYTES, type LiveOptions } from './live.options';
@@ -58,6 +60,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     private readonly cache: UserCacheService,
     private readonly chaos: ChaosService,
     private readonly access: ChaosAccess,
+    private readonly policy: LiveAccessPolicy,
     private readonly tap: ApiLogTap,
     @Optional() @Inject(LOADTEST_FEED) private readonly loadtests: LoadTestFeed | null,
   ) {
@@ -73,12 +76,16 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   onModuleInit(): void {
     this.listen(this.redis.events, 'transition', (t: RedisStateTransition) => this.onRedisTransition(t));
     this.listen(this.redis.events, 'retry', (r: { attempt: number; delayMs: number; errorKind: RedisErrorKind }) => this.onRedisRetry(r));
-    this.listen(this.cache.events, 'breaker', (t: BreakerTransition) => this.broadcastFact(encode('breaker-state', t)));
-    this.listen(this.chaos.events, 'started', (run: ChaosRun) => this.broadcastFact(encode('chaos-run', { kind: 'started', run })));
-    this.listen(this.chaos.events, 'timeline', (e: { runId: string; event: TimelineEvent }) =>
-      this.broadcastFact(encode('chaos-run', { kind: 'timeline', ...e })),
+    this.listen(this.cache.events, 'breaker', (t: BreakerTransition) => this.broadcastFact('breaker-state', encode('breaker-state', t)));
+    this.listen(this.chaos.events, 'started', (run: ChaosRun) =>
+      this.broadcastFact('chaos-run', encode('chaos-run', { kind: 'started', run })),
     );
-    this.listen(this.chaos.events, 'ended', (run: ChaosRun) => this.broadcastFact(encode('chaos-run', { kind: 'ended', run })));
+    this.listen(this.chaos.events, 'timeline', (e: { runId: string; event: TimelineEvent }) =>
+      this.broadcastFact('chaos-run', encode('chaos-run', { kind: 'timeline', ...e })),
+    );
+    this.listen(this.chaos.events, 'ended', (run: ChaosRun) =>
+      this.broadcastFact('chaos-run', encode('chaos-run', { kind: 'ended', run })),
+    );
     // The loop test's feed, when the app plugs one in (loadtest-feed.ts).
     if (this.loadtests) {
       this.listen(this.loadtests.events, 'progress', (run: LoadTestRun) => {
@@ -87,7 +94,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       });
       this.listen(this.loadtests.events, 'ended', (run: LoadTestRun) => {
         this.loadtest = null;
-        this.broadcastFact(encode('loadtest', { kind: 'ended', run }));
+        this.broadcastFact('loadtest', encode('loadtest', { kind: 'ended', run }));
       });
     }
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms).unref());
@@ -106,10 +113,10 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const token = tokenOfRequest(request);
-    const tokenProblem = token === null ? null : this.tokenError(token);
-    const authorized = token !== null && tokenProblem === null;
-    const session = new LiveSession(socket, this.options, authorized, (reason) => this.onTerminated(reason));
+    // 1008 policy violation, before anything is sent: a cross-site page reads nothing.
+    if (!this.policy.originAllowed(request)) return socket.close(1008, 'origin not allowed');
+    const session = new LiveSession(socket, this.options, false, (reason) => this.onTerminated(reason));
+    session.client = request.socket.remoteAddress ?? '';
     this.sessions.set(socket, session);
     this.metrics.recorder.liveClientConnected();
     // WsAdapter logs every socket error with its stack; a client's oversized frame (ws closes it with
@@ -117,9 +124,17 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     socket.removeAllListeners('error');
     socket.on('error', (e) => this.logger.debug(`live client error: ${errorMessage(e)}`));
     socket.on('message', (raw: Buffer, isBinary: boolean) => this.onMessage(session, raw, isBinary));
-    socket.send(encode('hello', this.hello(authorized)));
+    void this.greet(session, tokenOfRequest(request));
+  }
+
+  /** The connect-time token checked (counted like a REST guess), then hello for what the client may see. */
+  private async greet(session: LiveSession, token: string | null): Promise<void> {
+    const tokenProblem = token === null ? null : await this.policy.tokenProblem(token, session.client);
+    session.authorized = token !== null && tokenProblem === null;
+    if (!this.sessions.has(session.socket)) return;
+    session.socket.send(encode('hello', this.policy.hello(this.hello(session.authorized), session.authorized)));
     if (tokenProblem) this.sendError(session, tokenProblem);
-    if (authorized && Date.now() - this.logTargetsAt > TARGETS_REFRESH_MS) void this.refreshLogTargets();
+    if (session.authorized && Date.now() - this.logTargetsAt > TARGETS_REFRESH_MS) void this.refreshLogTargets();
   }
 
   handleDisconnect(socket: WebSocket): void {
@@ -159,7 +174,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       return session.sendFact(encode('subscribed', { logs: [...session.logTargets] }));
     }
     if (message.data.token !== undefined) {
-      const problem = this.tokenError(message.data.token);
+      const problem = await this.policy.tokenProblem(message.data.token, session.client);
       if (problem) return this.sendError(session, problem);
       session.authorized = true;
     }
@@ -184,15 +199,6 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     session.sendFact(encode('subscribed', { logs: [...session.logTargets] }));
   }
 
-  private tokenError(token: string): { code: string; message: string } | null {
-    try {
-      this.access.check(`Bearer ${token}`);
-      return null;
-    } catch (e) {
-      return e instanceof AppError ? { code: e.code, message: e.message } : { code: ERROR_CODES.UNAUTHORIZED, message: errorMessage(e) };
-    }
-  }
-
   private sendError(session: LiveSession, error: { code: string; message: string }): void {
     session.sendFact(encode('error', error));
   }
@@ -202,7 +208,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private onRedisTransition(t: RedisStateTransition): void {
     if (t.to === 'reconnecting' || t.to === 'auth-failed') this.lastAttemptSent = t.attempt;
     const event: RedisStateEvent = { ...t, endpoint: this.redis.status().endpoint };
-    this.broadcastFact(encode('redis-state', event));
+    this.broadcastFact('redis-state', encode('redis-state', event));
   }
 
   /** A retry while already reconnecting is no transition, but the dashboard shows every attempt and its delay. */
@@ -218,7 +224,7 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       delayMs: r.delayMs,
       errorKind: r.errorKind,
     };
-    this.broadcastFact(encode('redis-state', event));
+    this.broadcastFact('redis-state', encode('redis-state', event));
   }
 
   private tick(): void {
@@ -235,12 +241,13 @@ export class LiveGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     }
   }
 
-  private broadcastFact(json: string): void {
-    for (const session of this.sessions.values()) session.sendFact(json);
+  private broadcastFact(type: ServerMessageType, json: string): void {
+    for (const session of this.sessions.values()) if (this.policy.mayReceive(type, session.authorized)) session.sendFact(json);
   }
 
-  private broadcastState(key: string, json: string): void {
-    for (const session of this.sessions.values()) session.sendState(key, json);
+  /** `key` is the message type (metrics, loadtest): the latest of each is all a slow client needs. */
+  private broadcastState(key: ServerMessageType, json: string): void {
+    for (const session of this.sessions.values()) if (this.policy.mayReceive(key, session.authorized)) session.sendState(key, json);
   }
 
   private hello(authorized: boolean): HelloData {

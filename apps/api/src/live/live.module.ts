@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ApiLogTap } from './api-log-tap';
+import { LiveAccessPolicy } from './live-access.policy';
 import { LiveGateway } from './live.gateway';
 import { LIVE_DEFAULTS, LIVE_OPTIONS, type LiveOptions } from './live.options';
 
@@ -21,6 +22,7 @@ export class LiveModule {
       providers: [
         { provide: LIVE_OPTIONS, useValue: { ...LIVE_DEFAULTS, ...limits } },
         { provide: ApiLogTap, useValue: apiLogTap },
+        LiveAccessPolicy,
         LiveGateway,
       ],
       exports: [LiveGateway],

@@ -8,7 +8,7 @@ const DIST = path.resolve(__dirname, '../../dist');
 /** The built API (`npm start` runs the same file) as a child process: SIGKILL it to simulate a crash. */
 export class ApiProcess {
   private child: ChildProcess | null = null;
-  private output = '';
+  private output_ = '';
 
   constructor(
     readonly port: number,
@@ -19,25 +19,24 @@ export class ApiProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** HTTP calls to it, as to an in-process Lab (support/readers.ts takes either). */
+  /** HTTP calls to it, as to an in-process Lab (support/readers.ts takes either); with the operator token when it has one. */
   get client(): LabClient {
-    return labClient(this.url);
+    const token = this.env.CHAOS_TOKEN;
+    return labClient(this.url, token ? { authorization: `Bearer ${token}` } : {});
+  }
+
+  /** Everything it wrote to stdout and stderr (the last 20 000 characters). */
+  get output(): string {
+    return this.output_;
   }
 
   /** Recent output, for a failing test's message. */
   get log(): string {
-    return this.output.slice(-4000);
+    return this.output_.slice(-4000);
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [path.join(DIST, 'main.js')], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    const child = this.spawn();
     await waitFor(
       `API on ${this.port} ready`,
       async () => {
@@ -47,6 +46,24 @@ export class ApiProcess {
       60_000,
       100,
     );
+  }
+
+  /** For a boot that must fail: resolves with the exit code once all of the output is read. */
+  runToExit(): Promise<number | null> {
+    const child = this.spawn();
+    return new Promise((resolve) => child.once('close', (code) => resolve(code)));
+  }
+
+  private spawn(): ChildProcess {
+    const child = spawn(process.execPath, [path.join(DIST, 'main.js')], {
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => (this.output_ = (this.output_ + chunk.toString()).slice(-20_000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    return child;
   }
 
   /** A crash: no shutdown hook runs. */

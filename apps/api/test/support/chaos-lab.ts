@@ -1,10 +1,9 @@
 import type { ChaosRun } from '@rrl/contracts';
 import { createTestDatabase, RedisServerProcess, waitFor } from '@rrl/testing';
-import { redisReady, startLab, type Lab, type LabOptions, type RedisLab } from './lab';
+import { auth, CHAOS_TOKEN, redisReady, startLab, type Lab, type LabOptions, type RedisLab } from './lab';
 import { createUsers, readers } from './readers';
 
-export const CHAOS_TOKEN = 'test-chaos-token-0123456789';
-export const auth = { authorization: `Bearer ${CHAOS_TOKEN}` };
+export { auth, CHAOS_TOKEN };
 
 export const startScenario = (lab: Lab, name: string, body: unknown) =>
   lab.send<ChaosRun>('POST', `/api/chaos/scenarios/${name}`, body, auth);

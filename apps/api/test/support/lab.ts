@@ -20,6 +20,10 @@ export interface LabOptions {
   waitForDatabase?: boolean;
 }
 
+/** The operator token every lab gets unless its overrides say otherwise (chaos.token null: none). */
+export const CHAOS_TOKEN = 'test-chaos-token-0123456789';
+export const auth = { authorization: `Bearer ${CHAOS_TOKEN}` };
+
 export interface Lab extends LabClient {
   app: NestFastifyApplication;
   /** The config the app runs with (after the runtime pointed it at a proxy, if enabled). */
@@ -29,7 +33,8 @@ export interface Lab extends LabClient {
 
 /**
  * The real API (same factory as main.ts) on a free port, pointed at the test's own Redis and
- * MariaDB, with tight timings so outages are noticed quickly.
+ * MariaDB, with tight timings so outages are noticed quickly. Its client sends the operator token
+ * (when one is configured) on every request, as the dashboard does.
  */
 export async function startLab(opts: LabOptions): Promise<Lab> {
   const config = loadConfig({
@@ -49,7 +54,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       },
       mysql: opts.mysql ?? null,
       sqlite: { file: ':memory:' },
+      chaos: { token: CHAOS_TOKEN },
       ...opts.overrides,
+      ...(opts.overrides?.chaos ? { chaos: { token: CHAOS_TOKEN, ...opts.overrides.chaos } } : {}),
     } as DeepPartial<AppConfig>,
   });
   const runtime = await prepareLabRuntime(config, opts.targets ?? []);
@@ -67,7 +74,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       },
     );
   }
-  return { ...labClient(base), app, config: runtime.config, close: () => app.close() };
+  const token = runtime.config.chaos.token;
+  return { ...labClient(base, token ? { authorization: `Bearer ${token}` } : {}), app, config: runtime.config, close: () => app.close() };
 }
 
 /** Waits until the app reports its Redis connection ready. */

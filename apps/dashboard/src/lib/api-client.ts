@@ -1,4 +1,5 @@
 import type { ApiErrorBody } from '@rrl/contracts';
+import { getChaosToken, setChaosToken } from './chaos-token';
 
 /** A failed API call, carrying the API's own message (and per-field problems) to show where it happened. */
 export class ApiError extends Error {
@@ -54,5 +55,18 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return { message: text.slice(0, 300) };
+  }
+}
+
+/**
+ * An operator route (chaos, loop tests, cache warm/flush, Redis reset): the session's chaos token goes
+ * along; a 401 means it is wrong, so it is forgotten and the page asks again.
+ */
+export async function operatorRequest<T>(path: string, options: Omit<RequestOptions, 'token'> = {}): Promise<T> {
+  try {
+    return await apiRequest<T>(path, { ...options, token: getChaosToken() });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) setChaosToken(null);
+    throw e;
   }
 }

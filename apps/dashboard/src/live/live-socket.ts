@@ -20,6 +20,8 @@ export interface LiveSocketOptions {
   /** Called on every open, before any message: resend subscriptions. */
   onOpen?: () => void;
   retryDelay?: (attempt: number) => number;
+  /** Subprotocols offered on each connect (the operator token travels as one, see live-auth.ts on the server). */
+  protocols?: string[];
 }
 
 /**
@@ -57,7 +59,7 @@ export class LiveSocket {
 
   private connect(): void {
     this.emit('connecting', null);
-    const ws = new WebSocket(this.options.url);
+    const ws = new WebSocket(this.options.url, this.options.protocols);
     this.ws = ws;
     ws.onopen = () => {
       if (this.ws !== ws) return;

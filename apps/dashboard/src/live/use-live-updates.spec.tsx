@@ -8,7 +8,7 @@ import { chaosRun, hello, snapshot } from '../testing/fixtures';
 import { testQueryClient } from '../testing/render';
 import { liveKeys, type LiveConnection } from './live-queries';
 import type { FeedState } from './live-socket';
-import { useLiveUpdates } from './use-live-updates';
+import { feedProtocols, useLiveUpdates } from './use-live-updates';
 
 /** A real WebSocket server standing in for the API's /ws (the browser side under test is the real hook). */
 class FeedServer {
@@ -141,5 +141,15 @@ describe('useLiveUpdates (socket messages in, query cache out)', () => {
     await waitFor(() => expect(connection()?.redis.state).toBe('auth-failed'));
     expect(client.getQueryData(liveKeys.chaosCurrent)).toMatchObject({ id: 'run-1', status: 'running' });
     unmount();
+  });
+});
+
+describe('feedProtocols', () => {
+  it('offers the operator token as a "bearer." subprotocol beside rrl.live, only when it is a valid subprotocol token', () => {
+    expect(feedProtocols('k3y_-.AbC')).toEqual(['rrl.live', 'bearer.k3y_-.AbC']);
+    expect(feedProtocols(null)).toBeUndefined();
+    // A space or comma would make the browser's WebSocket constructor throw: such a token goes in the subscribe message only.
+    expect(feedProtocols('two words')).toBeUndefined();
+    expect(feedProtocols('a,b')).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useRef } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { API_LOG_TARGET } from '@rrl/contracts';
-import { getChaosToken } from '../lib/chaos-token';
+import { getChaosToken, useChaosToken } from '../lib/chaos-token';
 import { applyServerMessage } from './apply-server-message';
 import { liveKeys } from './live-queries';
 import { LiveSocket, defaultFeedUrl } from './live-socket';
@@ -36,6 +36,8 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
   const subscriptions = useRef<string[]>([]);
   const stores = useMemo(() => ({ history: new MetricHistory(), logs: new LogStore() }), []);
 
+  // A new token is a new socket: the server decides at connect time what a client may receive.
+  const token = useChaosToken();
   useEffect(() => {
     const subscribe = (logs: string[]) => {
       if (logs.length) socketRef.current?.send({ type: 'subscribe', data: { logs, token: getChaosToken() ?? undefined } });
@@ -43,6 +45,7 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
     const socket = new LiveSocket({
       url,
       retryDelay,
+      protocols: feedProtocols(token),
       onState: (state) => queryClient.setQueryData(liveKeys.feed, state),
       onOpen: () => subscribe(subscriptions.current),
       onMessage: (message) => applyServerMessage({ queryClient, ...stores }, message),
@@ -53,7 +56,7 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
       socket.stop();
       socketRef.current = null;
     };
-  }, [url, retryDelay, queryClient, stores]);
+  }, [url, retryDelay, queryClient, stores, token]);
 
   return useMemo<Live>(
     () => ({
@@ -68,4 +71,12 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
     }),
     [stores],
   );
+}
+
+/** RFC 6455 subprotocols are HTTP tokens: a token with other characters is sent in the subscribe message only. */
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** "rrl.live" plus "bearer.<token>": how a browser socket authenticates as an operator (chaos runs, loop tests, logs). */
+export function feedProtocols(token: string | null): string[] | undefined {
+  return token && HTTP_TOKEN.test(token) ? ['rrl.live', `bearer.${token}`] : undefined;
 }

@@ -14,7 +14,7 @@ import {
   type RunningContainer,
 } from '@rrl/testing';
 import { supportsRedisAuthChaos } from './chaos-driver';
-import { DockerChaosDriver } from './docker-chaos.driver';
+import { COMPOSE_PROJECT_LABEL, DockerChaosDriver } from './docker-chaos.driver';
 
 const exec = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '../../../..');
@@ -223,4 +223,42 @@ describe('DockerChaosDriver (real Docker engine)', () => {
     });
     expect(stdout).toContain('line arrived');
   }, 30_000);
+});
+
+describe('DockerChaosDriver scoped to a compose project (real Docker engine)', () => {
+  let mine: RunningContainer;
+  let theirs: RunningContainer;
+  const driver = new DockerChaosDriver({ stopTimeoutSec: 2, project: 'rrl-stack-a' });
+
+  beforeAll(async () => {
+    await ensureDocker();
+    [mine, theirs] = await Promise.all([
+      runLabelledRedis({ name: uniqueContainerName('rrl-stack-a'), labels: { [COMPOSE_PROJECT_LABEL]: 'rrl-stack-a' } }),
+      runLabelledRedis({ name: uniqueContainerName('rrl-stack-b'), labels: { [COMPOSE_PROJECT_LABEL]: 'rrl-stack-b' } }),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([mine && removeContainer(mine.id), theirs && removeContainer(theirs.id)]);
+  });
+
+  it("lists and acts on its own stack's chaos containers only; another stack's are refused, untouched", async () => {
+    const ids = (await driver.list()).map((t) => t.id);
+    expect(ids).toContain(mine.id.slice(0, 12));
+    expect(ids).not.toContain(theirs.id.slice(0, 12));
+    const err = (await driver.kill(theirs.name).catch((e: unknown) => e)) as AppError;
+    expect(err).toMatchObject({ statusCode: 403, code: 'TARGET_NOT_CHAOS_ENABLED' });
+    expect(err.message).toContain("compose project 'rrl-stack-a'");
+    expect(await pingOnce(theirs.port)).toBe('PONG');
+    await driver.pause(mine.name);
+    expect((await driver.inspect(mine.id)).state).toBe('paused');
+    await driver.unpause(mine.name);
+  }, 30_000);
+
+  it('a target that is not a container id or name is a 400 before anything reaches the engine', async () => {
+    for (const id of ['../../images/json', 'a/b', 'x?all=1', '']) {
+      const err = (await driver.inspect(id).catch((e: unknown) => e)) as AppError;
+      expect(err).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', details: [{ field: 'target' }] });
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import {
   AppError,
   ERROR_CODES,
@@ -20,10 +21,23 @@ import { parseLogBuffer } from './docker-log-lines';
 export const CHAOS_LABEL = 'resilience-lab.chaos';
 /** Optional label saying what a container is (redis | mysql) when the image name does not. */
 export const KIND_LABEL = 'resilience-lab.kind';
+/** Set by Docker Compose on every container of a stack. */
+export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
+/**
+ * What a target id may be before it goes into an engine path (/containers/<id>/...): a container id
+ * or name as Docker itself allows them, so "../" or "?" can never reach another endpoint.
+ */
+const CONTAINER_REF = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/;
 
 export interface DockerChaosDriverOptions extends DockerConnectionOptions {
   /** Seconds `stop` waits after SIGTERM before Docker sends SIGKILL (docker stop -t; Docker's default is 10). */
   stopTimeoutSec?: number;
+  /**
+   * Only containers of this compose project (com.docker.compose.project) may be touched. Unset or
+   * null: the project of the API's own container when it runs in a compose stack (found by its
+   * hostname, Docker's default), else no project check.
+   */
+  project?: string | null;
 }
 
 /** A network the driver disconnected a container from, to reconnect it the same way. */
@@ -76,6 +90,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
   private readonly stopTimeoutSec: number;
   private readonly detached = new Map<string, DetachedNetwork[]>();
   private readonly livePasswords = new Map<string, LivePassword>();
+  private project: Promise<string | null> | null = null;
 
   constructor(private readonly options: DockerChaosDriverOptions = {}) {
     this.stopTimeoutSec = options.stopTimeoutSec ?? 10;
@@ -98,7 +113,9 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
   }
 
   async list(): Promise<ChaosTarget[]> {
-    const summaries = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [`${CHAOS_LABEL}=true`] } }));
+    const project = await this.scope();
+    const label = [`${CHAOS_LABEL}=true`, ...(project ? [`${COMPOSE_PROJECT_LABEL}=${project}`] : [])];
+    const summaries = await this.call(() => this.docker.listContainers({ all: true, filters: { label } }));
     const infos = await Promise.all(summaries.map((c) => this.call(() => this.docker.getContainer(c.Id).inspect()).catch(() => null)));
     return infos.filter((i): i is Docker.ContainerInspectInfo => !!i).map((i) => this.toTarget(i));
   }
@@ -222,17 +239,45 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
     this.livePasswords.set(info.Id, { password: next, startedAt: info.State.StartedAt });
   }
 
-  /** Inspects a container and refuses it unless it carries the chaos label. */
+  /** Inspects a container and refuses it unless it carries the chaos label (and belongs to the project in scope). */
   private async require(id: string): Promise<Docker.ContainerInspectInfo> {
+    if (!CONTAINER_REF.test(id)) {
+      throw new AppError(ERROR_CODES.VALIDATION_FAILED, `'${id.slice(0, 80)}' is not a container id or name`, [
+        { field: 'target', problems: ['must be a container id or name: letters, digits, "_", "." and "-"'] },
+      ]);
+    }
     const info = await this.call(() => this.docker.getContainer(id).inspect(), id);
+    const name = info.Name.replace(/^\//, '');
     if (info.Config.Labels?.[CHAOS_LABEL] !== 'true') {
-      const name = info.Name.replace(/^\//, '');
       throw new AppError(
         ERROR_CODES.TARGET_NOT_CHAOS_ENABLED,
         `container '${name}' is not chaos-enabled: only containers labelled ${CHAOS_LABEL}=true can be targeted`,
       );
     }
+    const project = await this.scope();
+    if (project && info.Config.Labels[COMPOSE_PROJECT_LABEL] !== project) {
+      throw new AppError(
+        ERROR_CODES.TARGET_NOT_CHAOS_ENABLED,
+        `container '${name}' belongs to another stack: only compose project '${project}' can be targeted`,
+      );
+    }
     return info;
+  }
+
+  /** The compose project in scope (options.project, else the API's own container's), looked up once. */
+  private scope(): Promise<string | null> {
+    if (this.options.project) return Promise.resolve(this.options.project);
+    this.project ??= this.call(() => this.docker.getContainer(os.hostname()).inspect()).then(
+      (self) => self.Config.Labels?.[COMPOSE_PROJECT_LABEL] ?? null,
+      (e: unknown) => {
+        // No such container: the API does not run in one of this engine's. Anything else (no engine)
+        // is asked again next time.
+        if (e instanceof AppError && e.code === ERROR_CODES.TARGET_NOT_FOUND) return null;
+        this.project = null;
+        throw e;
+      },
+    );
+    return this.project;
   }
 
   private toTarget(info: Docker.ContainerInspectInfo): ChaosTarget {
@@ -280,8 +325,16 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
       const status = dockerStatus(e);
       if (status !== undefined && ok.includes(status)) return undefined as T;
       if (status === 404) throw targetNotFound(id, 'docker');
-      if (isEngineUnreachable(e)) throw new AppError(ERROR_CODES.CHAOS_DRIVER_UNAVAILABLE, `Docker engine unreachable: ${errorMessage(e)}`);
+      if (isEngineUnreachable(e))
+        throw new AppError(ERROR_CODES.CHAOS_DRIVER_UNAVAILABLE, `Docker engine unreachable: ${errorMessage(e)}${hint(e)}`);
       throw e;
     }
   }
+}
+
+/** EACCES on the socket: the API runs as a user outside the socket's group (Dockerfile, compose group_add). */
+function hint(e: unknown): string {
+  return (e as NodeJS.ErrnoException | null)?.code === 'EACCES'
+    ? ' (this user may not use the Docker socket: give it the socket group, e.g. DOCKER_GID=$(stat -c %g /var/run/docker.sock), or use a socket proxy, see docs/chaos.md)'
+    : '';
 }

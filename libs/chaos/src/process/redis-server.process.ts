@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
+import { markOwner } from './process-owner';
 import { redisAdminCommand } from './redis-command';
 
 export interface RedisServerOptions {
@@ -108,8 +109,12 @@ export class RedisServerProcess extends ManagedProcess {
 
   static async create(opts: RedisServerOptions = {}): Promise<RedisServerProcess> {
     const port = opts.port ?? (await freePort());
-    const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `rrl-redis-${port}-`));
-    fs.mkdirSync(dir, { recursive: true });
+    let dir = opts.dir;
+    if (dir) fs.mkdirSync(dir, { recursive: true });
+    else {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), `rrl-redis-${port}-`));
+      markOwner(dir); // a killed owner's server and folder are cleared by the next test run
+    }
     const args = [
       '--port',
       String(port),

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { errorMessage } from '@rrl/contracts';
 import { DatabaseConnectionService } from '../database-connection.service';
@@ -12,9 +12,11 @@ import { seedUsers } from './seed-users';
  * the background: boot never waits for it, and a failure is logged, not fatal.
  */
 @Injectable()
-export class FirstStartSeeder implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FirstStartSeeder implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Seed');
   private running: Promise<void> | null = null;
+  /** Shutdown stops a seed between batches rather than waiting for all of it. */
+  private readonly stop = new AbortController();
   private readonly onConnected = () => void this.start();
 
   constructor(
@@ -29,8 +31,10 @@ export class FirstStartSeeder implements OnApplicationBootstrap, OnApplicationSh
     else this.db.events.once('connected', this.onConnected);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database closes: the seed must stop while its connection still answers.
+  async beforeApplicationShutdown(): Promise<void> {
     this.db.events.off('connected', this.onConnected);
+    this.stop.abort(new Error('the API is stopping'));
     await this.running;
   }
 
@@ -40,7 +44,9 @@ export class FirstStartSeeder implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private start(): Promise<void> {
-    this.running ??= this.seedIfEmpty().catch((e: unknown) => this.logger.warn(`First-start seed failed: ${errorMessage(e)}`));
+    this.running ??= this.seedIfEmpty().catch((e: unknown) =>
+      this.logger.warn(`First-start seed ${this.stop.signal.aborted ? 'stopped' : 'failed'}: ${errorMessage(e)}`),
+    );
     return this.running;
   }
 
@@ -49,7 +55,7 @@ export class FirstStartSeeder implements OnApplicationBootstrap, OnApplicationSh
     if (existing > 0) return;
     const count = this.config.seed.users;
     this.logger.log(`Empty database on first start: seeding ${count} demo users (seed.onFirstStart)`);
-    const result = await seedUsers(this.db.dataSource, { count });
+    const result = await seedUsers(this.db.dataSource, { count, signal: this.stop.signal });
     this.logger.log(`Seeded ${result.inserted} demo users in ${(result.elapsedMs / 1000).toFixed(1)} s`);
   }
 }

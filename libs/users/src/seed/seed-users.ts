@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CreateUserInput } from '@rrl/contracts';
 import type { DataSource } from 'typeorm';
 import { User } from '../user.entity';
@@ -20,6 +21,8 @@ export interface SeedOptions {
   /** Rows per multi-row INSERT, one transaction each. */
   batchSize?: number;
   onProgress?: (progress: SeedProgress) => void;
+  /** Stops the seed between batches (rejects with the signal's reason); what was inserted stays. */
+  signal?: AbortSignal;
 }
 
 export type SeedResult = SeedProgress;
@@ -41,15 +44,20 @@ export function seedUser(i: number): Required<CreateUserInput> {
 /**
  * Inserts seed users 1..count in batches, each one multi-row INSERT inside a transaction.
  * Idempotent: INSERT IGNORE (INSERT OR IGNORE on SQLite) skips emails already present, so a
- * re-run, or a larger count after a smaller one, only adds what is missing.
+ * re-run, or a larger count after a smaller one, only adds what is missing. Yields to the event
+ * loop between batches and stops there when `signal` aborts.
  */
 export async function seedUsers(
   dataSource: DataSource,
-  { count = 10_000, batchSize = 1000, onProgress }: SeedOptions = {},
+  { count = 10_000, batchSize = 1000, onProgress, signal }: SeedOptions = {},
 ): Promise<SeedResult> {
   const started = performance.now();
   const progress: SeedProgress = { done: 0, total: count, inserted: 0, skipped: 0, elapsedMs: 0, ratePerSec: 0 };
   for (let first = 1; first <= count; first += batchSize) {
+    // better-sqlite3 answers synchronously, so without a real turn of the event loop between
+    // batches a large seed would starve HTTP, /health, the WebSocket and SIGTERM until it ends.
+    await nextTurn();
+    signal?.throwIfAborted();
     const rows = Array.from({ length: Math.min(batchSize, count - first + 1) }, (_, k) => seedUser(first + k));
     const inserted = await insertBatch(dataSource, rows);
     progress.done += rows.length;

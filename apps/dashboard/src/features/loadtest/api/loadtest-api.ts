@@ -1,12 +1,12 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LoadTestRequest, LoadTestRun } from '@rrl/contracts';
-import { apiRequest } from '../../../lib/api-client';
+import { operatorRequest } from '../../../lib/api-client';
 import { liveKeys } from '../../../live/live-queries';
 
 /** Past and running loop tests: fetched once, refetched when the feed says one ended. */
 export const loadtestsQuery = queryOptions({
   queryKey: liveKeys.loadtests,
-  queryFn: () => apiRequest<LoadTestRun[]>('/api/loadtests'),
+  queryFn: () => operatorRequest<LoadTestRun[]>('/api/loadtests'),
   staleTime: Infinity,
 });
 
@@ -17,7 +17,7 @@ export function useLoadTests() {
 export function useStartLoadTest() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (request: LoadTestRequest) => apiRequest<LoadTestRun>('/api/loadtests', { method: 'POST', body: request }),
+    mutationFn: (request: LoadTestRequest) => operatorRequest<LoadTestRun>('/api/loadtests', { method: 'POST', body: request }),
     onSuccess: (run) => qc.setQueryData(liveKeys.loadtestCurrent, run),
   });
 }
@@ -25,7 +25,7 @@ export function useStartLoadTest() {
 export function useCancelLoadTest() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest<LoadTestRun>(`/api/loadtests/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
+    mutationFn: (id: string) => operatorRequest<LoadTestRun>(`/api/loadtests/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
     onSuccess: (run) => {
       if (run) qc.setQueryData(liveKeys.loadtestCurrent, run);
       void qc.invalidateQueries({ queryKey: liveKeys.loadtests });

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ClearResult, CreateUserInput, Page, UpdateUserInput, UserDto, UserReadResult, WarmResult } from '@rrl/contracts';
-import { apiRequest } from '../../../lib/api-client';
+import { apiRequest, operatorRequest } from '../../../lib/api-client';
 
 export interface Lookup {
   query: string;
@@ -24,7 +24,7 @@ export const createUser = (input: CreateUserInput) => apiRequest<UserDto>('/api/
 export const updateUser = (id: number, input: UpdateUserInput) => apiRequest<UserDto>(`/api/users/${id}`, { method: 'PATCH', body: input });
 export const deleteUser = (id: number) => apiRequest<void>(`/api/users/${id}`, { method: 'DELETE' });
 export const countUsers = async () => (await apiRequest<Page<UserDto>>('/api/users?pageSize=1')).total;
-export const flushCache = () => apiRequest<ClearResult>('/api/cache', { method: 'DELETE' });
+export const flushCache = () => operatorRequest<ClearResult>('/api/cache', { method: 'DELETE' });
 
 export interface WarmProgress {
   warmed: number;
@@ -50,7 +50,7 @@ export async function warmCache(onProgress: (p: WarmProgress) => void, signal?: 
   let warmed = 0;
   let emptyRanges = 0;
   for (let fromId = 1; warmed < total && emptyRanges < 5 && !signal?.aborted; fromId += WARM_CHUNK) {
-    const r = await apiRequest<WarmResult>('/api/cache/warm', {
+    const r = await operatorRequest<WarmResult>('/api/cache/warm', {
       method: 'POST',
       body: { fromId, toId: fromId + WARM_CHUNK - 1, batchSize: WARM_BATCH },
       signal,

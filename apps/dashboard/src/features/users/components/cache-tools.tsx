@@ -1,11 +1,20 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { ErrorMessage } from '../../../components/error-message';
+import { TokenGate } from '../../../components/token-gate';
 import { formatNumber } from '../../../lib/format';
 import { flushCache, warmCache, type WarmProgress } from '../api/users-api';
 
-/** Warm every user into Redis (with progress) or flush the cache's keys. */
+/** Warm every user into Redis (with progress) or flush the cache's keys: operator routes, behind the token. */
 export function CacheTools() {
+  return (
+    <TokenGate purpose="Warming or flushing the cache">
+      <CacheActions />
+    </TokenGate>
+  );
+}
+
+function CacheActions() {
   const [progress, setProgress] = useState<WarmProgress | null>(null);
   const warm = useMutation({ mutationFn: () => warmCache(setProgress) });
   const flush = useMutation({ mutationFn: flushCache });
