@@ -44,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', '**/*.test-helpers.ts', 'apps/dashboard/src/testing/**'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', 'apps/dashboard/src/testing/**'],
     rules: {
       // Off in tests only: Jest's asymmetric matchers (expect.any, expect.objectContaining) and supertest's
       // response bodies are typed `any` by their libraries; asserting on them is the point of a test.

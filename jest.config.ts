@@ -47,20 +47,48 @@ const shared: Config = {
 
 // `*.spec.ts` matches both kinds of test: `*.int.spec.ts` starts or talks to a real server
 // (redis-server, MariaDB, the Docker engine, the HTTP app); any other `*.spec.ts` is a unit test.
-// `npx jest --testPathIgnorePatterns '\.int\.spec\.ts$'` runs the unit tests alone.
+// Each kind is its own project, so each gets the timeout that fits what it waits for:
+// `npx jest --selectProjects libs api dashboard` runs the unit tests alone.
+const INT = '**/*.int.spec.ts';
+
+/** A project whose tests get `testTimeoutMs` unless a test or hook gives its own (tools/jest/test-timeout.cjs). */
+const project = (testTimeoutMs: number, p: Config): Config => ({
+  ...shared,
+  ...p,
+  globals: { testTimeoutMs },
+  setupFilesAfterEnv: [path.join(__dirname, 'tools/jest/test-timeout.cjs')],
+});
+
+// Units run on fake timers or in-memory fakes: 5 s is Jest's default, ample even on a starved core.
+const UNIT_TIMEOUT_MS = 5_000;
+// Integration tests start servers and wait for states (ready, reconnecting, a run's end) bounded
+// by their own waitFor timeouts (10-20 s); 60 s leaves those the room to fail with their own
+// message first. Tests that wait longer (Sentinel, compose, loop tests) set their own.
+const INT_TIMEOUT_MS = 60_000;
+
 const config: Config = {
   cacheDirectory: path.join(__dirname, '.cache/jest'),
   // One MariaDB per run, on a free port; clears a killed run's leftovers first.
   globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   projects: [
-    { ...shared, displayName: 'libs', testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'] },
-    { ...shared, displayName: 'api', testMatch: ['<rootDir>/apps/api/{src,test}/**/*.spec.ts'] },
+    project(UNIT_TIMEOUT_MS, {
+      displayName: 'libs',
+      testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$'],
+    }),
+    project(INT_TIMEOUT_MS, { displayName: 'libs-int', testMatch: [`<rootDir>/libs/*/src/${INT}`] }),
+    project(UNIT_TIMEOUT_MS, {
+      displayName: 'api',
+      testMatch: ['<rootDir>/apps/api/{src,test}/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$'],
+    }),
+    project(INT_TIMEOUT_MS, { displayName: 'api-int', testMatch: [`<rootDir>/apps/api/{src,test}/${INT}`] }),
     // The bench report generator and the README/docs it writes into (the benches themselves run by hand: `npm run bench`...).
-    { ...shared, displayName: 'bench', testMatch: ['<rootDir>/bench/**/*.spec.ts'] },
-    // Component tests of the dashboard in jsdom (a real WebSocket to a real ws server included).
-    {
-      ...shared,
+    project(UNIT_TIMEOUT_MS, { displayName: 'bench', testMatch: ['<rootDir>/bench/**/*.spec.ts'] }),
+    // Component tests of the dashboard in jsdom (a real WebSocket to a real ws server included):
+    // rendering under jsdom on a busy core takes seconds, hence more than the other units.
+    project(15_000, {
       displayName: 'dashboard',
       testEnvironment: 'jsdom',
       testEnvironmentOptions: { customExportConditions: ['@rrl/source', 'browser'] },
@@ -69,9 +97,10 @@ const config: Config = {
       // ws: the tests' stand-in /ws server runs in Node, so it needs ws's Node build, not its browser stub.
       moduleNameMapper: { '\\.css$': '<rootDir>/apps/dashboard/test/style-stub.cjs', '^ws$': require.resolve('ws') },
       setupFiles: ['<rootDir>/apps/dashboard/test/jsdom-setup.cjs'],
-    },
-    // The dashboard end to end: real Chromium against the real API, redis-server and database.
-    { ...shared, displayName: 'dashboard-e2e', testMatch: ['<rootDir>/apps/dashboard/test/**/*.spec.ts'] },
+    }),
+    // The dashboard end to end: real Chromium against the real API, redis-server and database;
+    // one page step waits on the live feed and a chaos run, so more than the other integration tests.
+    project(120_000, { displayName: 'dashboard-e2e', testMatch: ['<rootDir>/apps/dashboard/test/**/*.spec.ts'] }),
   ],
 };
 

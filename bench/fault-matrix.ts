@@ -6,14 +6,17 @@
  * → first read answered by Redis, as the clients saw it).
  *   npm run bench:faults              the lab over HTTP, every scenario
  *   npm run bench:faults -- --peers   the lab (UserCacheService, in-process) and each peer (bench/peers),
- *                                     one after the other under the same fault, crash … auth-failure
+ *                                     one after the other under the same fault, crash … latency
+ *   --repeat N                        every scenario N times (default 5): recovery as median and max of N
+ *   BENCH_PEERS=cm-resilient,…        only those peers
  * Production timings (config/default.json). Every path reads the same users from the same database through
  * the same Redis and proxy, each into its own keys, after the same warm-up.
  * Run: npm run bench:faults   (builds first; uses the compiled app)
  */
 import { UserCacheService } from '@rrl/cache';
 import { RedisServerProcess } from '@rrl/chaos';
-import { percentile, sleep, sortedAscending } from '@rrl/common';
+import { RedisConnectionService } from '@rrl/redis';
+import { percentile, sleep, sortedAscending, withTimeout } from '@rrl/common';
 import { loadConfig, type AppConfig } from '@rrl/config';
 import type { ChaosRun, RedisStatus, UserDto } from '@rrl/contracts';
 import { MariaDbProcess } from '@rrl/testing';
@@ -44,7 +47,10 @@ const RECOVERY_WAIT_MS = 20_000;
 /** A path that cannot be cleared, warmed and read from its cache within this is rebuilt (a process restart). */
 const SETTLE_MS = 30_000;
 const REDIS_PASSWORD = 'fault-matrix-redis-pw';
-const PEER_SCENARIOS = ['crash', 'restart', 'pause', 'partition', 'latency', 'auth-failure'];
+const PEER_SCENARIOS = ['crash', 'stop-start', 'restart', 'restart-45s', 'pause', 'auth-failure', 'partition', 'latency'];
+const argValue = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+/** Recovery takes milliseconds: one run says little on a shared machine, so each scenario runs this often. */
+const REPEAT = Number(argValue('--repeat') ?? 5);
 
 /** A path and how to build it again (a peer that never recovers is replaced, as a restart would). */
 interface PathSlot {
@@ -60,6 +66,8 @@ interface Row {
   inMemory: boolean;
   tally: Tally;
   recoverMs: number | null;
+  /** The lab only: target back → its Redis connection ready (negative: the probe saw it first). */
+  connectionReadyMs?: number | null;
   note: string;
 }
 
@@ -96,18 +104,13 @@ async function settle(slot: PathSlot, ids: number[]): Promise<Map<number, number
   return warmWithin(slot.path, ids, SETTLE_MS);
 }
 
-async function warmWithin(p: ReadPath, ids: number[], ms: number): Promise<Map<number, number>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('warm-up timed out')), ms)));
-  try {
-    return await Promise.race([warm(p, ids), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+function warmWithin(p: ReadPath, ids: number[], ms: number): Promise<Map<number, number>> {
+  return withTimeout(warm(p, ids), ms, 'warm-up');
 }
 
 async function runOne(
   base: string,
+  readyAt: number[] | null,
   slot: PathSlot,
   ids: number[],
   name: string,
@@ -139,7 +142,13 @@ async function runOne(
     .filter(Boolean)
     .join('; ');
   slot.rebuilt = 0;
-  return { row: { path: p.name, inMemory: slot.inMemory, tally, recoverMs: back === null ? null : back - backAt, note: notes }, run };
+  // The chaos runner marks "back" once the target says so; the probe may have seen it a moment earlier.
+  const ready = readyAt?.find((t) => t >= backAt - 1000);
+  const connectionReadyMs = readyAt ? (ready === undefined ? null : ready - backAt) : undefined;
+  return {
+    row: { path: p.name, inMemory: slot.inMemory, tally, recoverMs: back === null ? null : back - backAt, connectionReadyMs, note: notes },
+    run,
+  };
 }
 
 const fmt = (n: number | null) => (n === null ? 'n/a' : String(Math.round(n)));
@@ -152,25 +161,76 @@ function failedCell(t: Tally): string {
   return `${t.failed} (${kinds.slice(0, 2).join(', ')}${kinds.length > 2 ? ', …' : ''})`;
 }
 
-function printScenario(name: string, run: ChaosRun, rows: Row[], attemptsPerSecond: number | null): void {
+/** One path's runs of one scenario. */
+interface PathRuns {
+  path: string;
+  inMemory: boolean;
+  tallies: Tally[];
+  recoverMs: (number | null)[];
+  connectionReadyMs: (number | null | undefined)[];
+  notes: string[];
+}
+
+function byPath(rows: Row[][]): PathRuns[] {
+  const paths = new Map<string, PathRuns>();
+  for (const row of rows.flat()) {
+    const p = paths.get(row.path) ?? {
+      path: row.path,
+      inMemory: row.inMemory,
+      tallies: [],
+      recoverMs: [],
+      connectionReadyMs: [],
+      notes: [],
+    };
+    p.tallies.push(row.tally);
+    p.recoverMs.push(row.recoverMs);
+    p.connectionReadyMs.push(row.connectionReadyMs);
+    if (row.note) p.notes.push(row.note);
+    paths.set(row.path, p);
+  }
+  return [...paths.values()];
+}
+
+/** Median and max of the runs that recovered; null when none did. */
+function recoveryOf(ms: (number | null)[]): { median: number; max: number; never: number } | null {
+  const got = sortedAscending(ms.filter((m): m is number => m !== null));
+  if (got.length === 0) return null;
+  return { median: percentile(got, 50)!, max: got.at(-1)!, never: ms.length - got.length };
+}
+
+function printScenario(name: string, run: ChaosRun, rows: Row[][], attemptsPerSecond: (number | null)[]): void {
   const fault = Object.entries(run.params)
     .filter(([k]) => !/target/i.test(k))
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
-  console.log(`\n#### ${name} (${fault})\n`);
-  console.log('| read path | reads served | failed | HUNG (> 10 s) | stale | p99 ms | max wait ms | time to recover ms |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const { path: p, inMemory, tally: t, recoverMs, note } of rows) {
-    const never = inMemory ? 'n/a (answers from L1)' : `never (> ${RECOVERY_WAIT_MS / 1000} s)`;
-    const recover = recoverMs === null ? never : fmt(recoverMs);
+  console.log(`\n#### ${name} (${fault}; ${rows.length} run${rows.length === 1 ? '' : 's'} per path)\n`);
+  console.log(
+    '| read path | reads served per run | failed | HUNG (> 10 s) | stale | p99 ms | max wait ms | recover median ms | recover max ms | per run ms |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const p of byPath(rows)) {
+    const sum = (f: (t: Tally) => number) => p.tallies.reduce((n, t) => n + f(t), 0);
+    const failed = sum((t) => t.failed);
+    const codes = p.tallies.reduce<Record<string, number>>((all, t) => {
+      for (const [k, v] of Object.entries(t.failedCodes)) all[k] = (all[k] ?? 0) + v;
+      return all;
+    }, {});
+    const latencies = sortedAscending(p.tallies.flatMap((t) => t.latencies));
+    const r = recoveryOf(p.recoverMs);
+    const never = p.inMemory ? 'n/a (answers from L1)' : `never (> ${RECOVERY_WAIT_MS / 1000} s)`;
+    const note = [...new Set(p.notes)].join('; ');
     console.log(
-      `| ${p}${note ? ` (${note})` : ''} | ${t.served} | ${failedCell(t)} | ${t.hung} | ${t.stale} | ${fmt(percentile(sortedAscending(t.latencies), 99))} | ${fmt(t.maxWaitMs)} | ${recover} |`,
+      `| ${p.path}${note ? ` (${note})` : ''} | ${Math.round(sum((t) => t.served) / p.tallies.length)} | ` +
+        `${failedCell({ ...newTally(), failed, failedCodes: codes })} | ${sum((t) => t.hung)} | ${sum((t) => t.stale)} | ` +
+        `${fmt(percentile(latencies, 99))} | ${fmt(Math.max(...p.tallies.map((t) => t.maxWaitMs)))} | ` +
+        `${r ? fmt(r.median) : never} | ${r ? `${fmt(r.max)}${r.never ? ` (${r.never}× never)` : ''}` : never} | ${p.recoverMs.map(fmt).join(', ')} |`,
     );
   }
   const m = run.metrics;
+  const rates = attemptsPerSecond.filter((a): a is number => a !== null);
   console.log(
-    `\n(the chaos run's own report, for the lab: time to detect ${fmt(m.timeToDetectMs)} ms, time to recover ${fmt(m.timeToRecoverMs)} ms, ` +
-      `reconnect attempts per second while down ${attemptsPerSecond === null ? 'n/a' : attemptsPerSecond.toFixed(2)})`,
+    `\n(the chaos run's own report, for the lab, first run: time to detect ${fmt(m.timeToDetectMs)} ms, time to recover ${fmt(m.timeToRecoverMs)} ms; ` +
+      `full reconnect attempts per second of outage, per run: ${rates.length ? rates.map((a) => a.toFixed(2)).join(', ') : 'n/a'})`,
   );
 }
 
@@ -213,6 +273,8 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
   for (let i = 0; i < USERS; i++)
     ids.push((await json<UserDto>(base, 'POST', '/api/users', { name: `user ${i} v0`, email: `fm${i}@example.test` })).body.id);
   const slots = pathSlots(base, runtime.config, app.get(UserCacheService), app.get(UsersRepository));
+  const readyAt: number[] = [];
+  app.get(RedisConnectionService).events.on('ready', () => readyAt.push(Date.now()));
   const redisTarget = `process:${redis.options.name}`;
   const mysqlTarget = `process:${maria.options.name}`;
   const c = config.redis.connection;
@@ -239,23 +301,28 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
   ];
   // BENCH_SCENARIOS=crash,both-down runs only those.
   const only = process.env.BENCH_SCENARIOS?.split(',').map((n) => n.trim()) ?? (WITH_PEERS ? PEER_SCENARIOS : null);
-  const results: { scenario: string; run: ChaosRun; rows: Row[]; attemptsPerSecond: number | null }[] = [];
+  const results: { scenario: string; run: ChaosRun; rows: Row[][]; attemptsPerSecond: (number | null)[] }[] = [];
   for (const [name, params, label = name] of scenarios.filter(([n, , l]) => !only || only.includes(l ?? n))) {
-    const rows: Row[] = [];
-    /** The run the lab's clients saw (the first path); its report measures the lab app. */
+    const rows: Row[][] = [];
+    const attemptsPerSecond: (number | null)[] = [];
+    /** The run the lab's clients saw first (the first path); its report measures the lab app. */
     let labRun: ChaosRun | null = null;
-    let attemptsPerSecond: number | null = null;
-    for (const slot of slots) {
-      const before = labRun ? null : (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats;
-      const { row, run } = await runOne(base, slot, ids, name, params);
-      if (before) attemptsPerSecond = reconnectRate(before, (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats);
-      rows.push(row);
-      labRun ??= run;
-      const t = row.tally;
-      console.log(
-        `  ${name} / ${row.path}: ${t.served} served, ${t.failed} failed ${JSON.stringify(t.failedCodes)}, ${t.hung} hung, ${t.stale} stale, ` +
-          `recover ${fmt(row.recoverMs)} ms, writes ${JSON.stringify(t.writes)}, sources ${JSON.stringify(t.bySource)}`,
-      );
+    for (let rep = 1; rep <= REPEAT; rep++) {
+      const repRows: Row[] = [];
+      for (const slot of slots) {
+        const first = repRows.length === 0;
+        const before = first ? (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats : null;
+        const { row, run } = await runOne(base, first ? readyAt : null, slot, ids, name, params);
+        if (before) attemptsPerSecond.push(reconnectRate(before, (await json<RedisStatus>(base, 'GET', '/api/redis/status')).body.stats));
+        repRows.push(row);
+        labRun ??= run;
+        const t = row.tally;
+        console.log(
+          `  ${label} #${rep} / ${row.path}: ${t.served} served, ${t.failed} failed ${JSON.stringify(t.failedCodes)}, ${t.hung} hung, ${t.stale} stale, ` +
+            `recover ${fmt(row.recoverMs)} ms${row.connectionReadyMs === undefined ? '' : ` (connection ready ${fmt(row.connectionReadyMs)} ms)`}, writes ${JSON.stringify(t.writes)}, sources ${JSON.stringify(t.bySource)}`,
+        );
+      }
+      rows.push(repRows);
     }
     results.push({ scenario: label, run: labRun!, rows, attemptsPerSecond });
   }
@@ -284,27 +351,46 @@ async function matrix(redis: RedisServerProcess, maria: MariaDbProcess): Promise
       paths: slots.map((s) => ({ name: s.path.name, inMemory: s.inMemory, options: s.path.description })),
     },
     {
-      scenarios: results.map((r) => ({
-        scenario: r.scenario,
-        params: Object.fromEntries(Object.entries(r.run.params).filter(([k]) => !/target/i.test(k))),
-        labRun: { timeToDetectMs: r.run.metrics.timeToDetectMs, timeToRecoverMs: r.run.metrics.timeToRecoverMs },
-        attemptsPerSecond: r.attemptsPerSecond,
-        rows: r.rows.map(({ path: name, inMemory, tally: t, recoverMs, note }) => ({
-          path: name,
-          inMemory,
-          served: t.served,
-          failed: t.failed,
-          failedCodes: t.failedCodes,
-          hung: t.hung,
-          stale: t.stale,
-          p99Ms: percentile(sortedAscending(t.latencies), 99) ?? null,
-          maxWaitMs: t.maxWaitMs,
-          recoverMs,
-          bySource: t.bySource,
-          writes: t.writes,
-          note,
-        })),
-      })),
+      repeat: REPEAT,
+      scenarios: results.map((r) => {
+        const rates = sortedAscending(r.attemptsPerSecond.filter((a): a is number => a !== null));
+        return {
+          scenario: r.scenario,
+          params: Object.fromEntries(Object.entries(r.run.params).filter(([k]) => !/target/i.test(k))),
+          labRun: { timeToDetectMs: r.run.metrics.timeToDetectMs, timeToRecoverMs: r.run.metrics.timeToRecoverMs },
+          // Median over the runs; each run's figure beside it.
+          attemptsPerSecond: rates.length ? percentile(rates, 50)! : null,
+          attemptsPerSecondRuns: r.attemptsPerSecond,
+          rows: byPath(r.rows).map((p) => {
+            const sum = (f: (t: Tally) => number) => p.tallies.reduce((n, t) => n + f(t), 0);
+            const recovery = recoveryOf(p.recoverMs);
+            return {
+              path: p.path,
+              inMemory: p.inMemory,
+              // Per run (the mean); failed, hung and stale are summed over the runs.
+              served: Math.round(sum((t) => t.served) / p.tallies.length),
+              failed: sum((t) => t.failed),
+              failedCodes: p.tallies.reduce<Record<string, number>>((all, t) => {
+                for (const [k, v] of Object.entries(t.failedCodes)) all[k] = (all[k] ?? 0) + v;
+                return all;
+              }, {}),
+              hung: sum((t) => t.hung),
+              stale: sum((t) => t.stale),
+              p99Ms: percentile(sortedAscending(p.tallies.flatMap((t) => t.latencies)), 99) ?? null,
+              maxWaitMs: Math.max(...p.tallies.map((t) => t.maxWaitMs)),
+              // The median run; max and every run beside it.
+              recoverMs: recovery?.median ?? null,
+              recoverMaxMs: recovery?.max ?? null,
+              recoverRunsMs: p.recoverMs,
+              connectionReadyRunsMs: p.connectionReadyMs,
+              servedRuns: p.tallies.map((t) => t.served),
+              bySourceRuns: p.tallies.map((t) => t.bySource),
+              writesRuns: p.tallies.map((t) => t.writes),
+              note: [...new Set(p.notes)].join('; '),
+            };
+          }),
+        };
+      }),
     },
   );
 
@@ -323,7 +409,12 @@ function pathSlots(base: string, config: AppConfig, cache: UserCacheService, use
   };
   return [
     { path: labPath(cache, lab), inMemory: false, rebuild: null, rebuilt: 0 },
-    ...PEERS.map((spec) => ({ path: spec.create(env), inMemory: spec.inMemory, rebuild: () => spec.create(env), rebuilt: 0 })),
+    ...PEERS.filter((spec) => !process.env.BENCH_PEERS || process.env.BENCH_PEERS.split(',').includes(spec.id)).map((spec) => ({
+      path: spec.create(env),
+      inMemory: spec.inMemory,
+      rebuild: () => spec.create(env),
+      rebuilt: 0,
+    })),
   ];
 }
 
@@ -338,7 +429,7 @@ function reconnectRate(before: RedisStatus['stats'], after: RedisStatus['stats']
 }
 
 // `--topology sentinel`: the Sentinel failovers (bench/sentinel-matrix.ts) instead of the one-node faults.
-const topology = process.argv.includes('--topology') ? process.argv[process.argv.indexOf('--topology') + 1] : 'single';
+const topology = argValue('--topology') ?? 'single';
 (topology === 'sentinel' ? runSentinelMatrix({ clients: CLIENTS, users: USERS }) : main()).catch((e) => {
   console.error(e);
   process.exit(1);

@@ -11,7 +11,7 @@ import { RedisServerProcess } from '@rrl/chaos';
 import type { LoadTestRun } from '@rrl/contracts';
 import { LoadTestService } from '@rrl/loadtest';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
 import { benchConfig, writeResult } from './support';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports --

@@ -14,13 +14,14 @@
  *                                                       load (bench/results/soak-*.heapsnapshot; each
  *                                                       stops the API for seconds and inflates RSS)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RedisServerProcess, freePort } from '@rrl/chaos';
+import { RedisServerProcess } from '@rrl/chaos';
 import { sleep } from '@rrl/common';
 import { MariaDbProcess } from '@rrl/testing';
+import { startApi, stopApi } from './api-process';
 import { versionOf } from './fault-clients';
 import { HttpPathError, labHttpPath, type ReadPath } from './read-path';
 import { median, writeResult } from './support';
@@ -69,35 +70,6 @@ interface Tally {
   writes: { acked: number; failed: number };
 }
 
-/** The API as `npm start` runs it, configured by env and a config file, its log in `dir`. */
-async function startApi(dir: string, env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const configFile = path.join(dir, 'soak.config.json');
-  fs.writeFileSync(configFile, JSON.stringify({ seed: { onFirstStart: true, users: KEYS } }));
-  const log = fs.openSync(path.join(dir, 'api.log'), 'a');
-  const child = spawn(
-    process.execPath,
-    [...NODE_FLAGS, `--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`, `--diagnostic-dir=${RESULTS}`, 'apps/api/dist/main.js'],
-    {
-      cwd: path.join(__dirname, '..'),
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, CONFIG_FILE: configFile, LOG_FORMAT: 'json' },
-      stdio: ['ignore', log, log],
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`API exited (${child.exitCode}); see ${dir}/api.log`);
-    const ready = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { child, base };
-    if (Date.now() > deadline) throw new Error(`API not ready within 60 s; see ${dir}/api.log`);
-    await sleep(250);
-  }
-}
-
 async function reader(api: ReadPath, acked: Map<number, number>, tally: Tally, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     const id = 1 + Math.floor(Math.random() * KEYS);
@@ -141,13 +113,18 @@ async function main(): Promise<void> {
   const redis = await RedisServerProcess.start();
   let child: ChildProcess | null = null;
   try {
-    const started = await startApi(dir, {
-      REDIS_HOST: '127.0.0.1',
-      REDIS_PORT: String(redis.port),
-      MYSQL_HOST: '127.0.0.1',
-      MYSQL_PORT: String(mariadb.port),
-      MYSQL_USER: 'root',
-      MYSQL_DATABASE: 'soak',
+    const started = await startApi({
+      dir,
+      env: {
+        REDIS_HOST: '127.0.0.1',
+        REDIS_PORT: String(redis.port),
+        MYSQL_HOST: '127.0.0.1',
+        MYSQL_PORT: String(mariadb.port),
+        MYSQL_USER: 'root',
+        MYSQL_DATABASE: 'soak',
+      },
+      config: { seed: { onFirstStart: true, users: KEYS } },
+      nodeArgs: [...NODE_FLAGS, `--heapsnapshot-signal=${SNAPSHOT_SIGNAL}`, `--diagnostic-dir=${RESULTS}`],
     });
     child = started.child;
     const pid = child.pid!;
@@ -257,11 +234,7 @@ async function main(): Promise<void> {
     );
     console.log(`peak RSS ${r.peak} MB: ${r.peak <= TARGET_MB ? 'met' : 'MISSED'} (target <= ${TARGET_MB} MB); samples in the result file`);
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    if (child) await stopApi(child);
     await redis.stop();
     await mariadb.stop();
     fs.rmSync(redis.dir, { recursive: true, force: true });

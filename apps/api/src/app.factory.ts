@@ -2,11 +2,13 @@ import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { describeScenarios } from '@rrl/chaos';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import type { LabRuntime } from './embedded/lab-runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiErrorDto } from './http/api-error.dto';
+import { documentScenarioBodies } from './http/chaos.dto';
 import { serveDashboard } from './http/dashboard.route';
 import { createJsonBodyParser } from './http/json-body.parser';
 import { UserReadResultDto } from './http/user-read.dto';
@@ -73,8 +75,12 @@ export async function createApp(runtime: LabRuntime, options: { live?: Partial<L
       description: 'CHAOS_TOKEN, for the operator routes: /api/chaos, /api/loadtests, cache warm and flush, Redis reset',
     })
     .build();
+  const scenarios = describeScenarios({ maxDurationMs: config.chaos.maxDurationMs });
   SwaggerModule.setup('docs', app, () =>
-    documentUserReadRoute(SwaggerModule.createDocument(app, doc, { extraModels: [UserReadResultDto, ApiErrorDto] })),
+    documentScenarioBodies(
+      documentUserReadRoute(SwaggerModule.createDocument(app, doc, { extraModels: [UserReadResultDto, ApiErrorDto] })),
+      scenarios,
+    ),
   );
 
   // A server path that fell through to the SPA's wildcard: a parameter over the router's limit would

@@ -2,11 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CacheModule } from '@rrl/cache';
 import { ChaosModule } from '@rrl/chaos/nest';
 import { AppConfigModule } from '@rrl/config';
+import { DatabaseModule } from '@rrl/database';
 import { HealthModule } from '@rrl/health';
-import { HistoryModule, LoadTestRunStore } from '@rrl/history';
+import { HISTORY_SCHEMA, HistoryModule, LoadTestRunStore } from '@rrl/history';
 import { LoadTestModule, LoadTestService } from '@rrl/loadtest';
 import { RedisModule } from '@rrl/redis';
-import { FirstStartSeeder, UsersModule } from '@rrl/users';
+import { FirstStartSeeder, USERS_SCHEMA, UsersModule } from '@rrl/users';
 import { CacheController } from './http/cache.controller';
 import { ChaosController } from './http/chaos.controller';
 import { LoadTestsController } from './http/loadtests.controller';
@@ -45,6 +46,8 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot({ config }),
         RedisModule.forRoot(),
+        // Each library owns its tables; the one DataSource runs all their migrations.
+        DatabaseModule.forRoot({ schemas: [USERS_SCHEMA, HISTORY_SCHEMA] }),
         UsersModule.forRoot(),
         cache,
         chaos,

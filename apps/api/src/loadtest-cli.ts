@@ -7,7 +7,7 @@
  * Users 1..keys must exist: npm run seed -- --count <keys>.
  */
 import { parseArgs } from 'node:util';
-import { errorMessage, KEY_DISTRIBUTIONS, type KeyDistribution } from '@rrl/contracts';
+import { errorMessage, KEY_DISTRIBUTIONS, LOADTEST_LIMITS, type KeyDistribution } from '@rrl/contracts';
 import { HttpLoadTest, latencyJson, progressLine, summary } from '@rrl/loadtest';
 
 interface CliOptions {
@@ -43,10 +43,10 @@ function parseOptions(): CliOptions {
   };
   const options: CliOptions = {
     url: values.url,
-    iterations: number('iterations', values.iterations, 1, 100_000_000),
-    concurrency: number('concurrency', values.concurrency, 1, 1000),
+    iterations: number('iterations', values.iterations, 1, LOADTEST_LIMITS.maxIterations),
+    concurrency: number('concurrency', values.concurrency, 1, LOADTEST_LIMITS.maxConcurrency),
     readRatio: number('read-ratio', values['read-ratio'], 0, 1, false),
-    keys: number('keys', values.keys, 1, 100_000_000),
+    keys: number('keys', values.keys, 1, LOADTEST_LIMITS.maxKeys),
     distribution: values.distribution as KeyDistribution,
     json: values.json,
     maxFailureRate: number('max-failure-rate', values['max-failure-rate'], 0, 1, false),

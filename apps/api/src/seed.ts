@@ -5,20 +5,21 @@
 import { parseArgs } from 'node:util';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { errorMessage } from '@rrl/contracts';
+import { errorMessage, MAX_USER_BATCH } from '@rrl/contracts';
 import { AppConfigModule, loadConfig } from '@rrl/config';
-import { DatabaseConnectionService, seedUsers, UsersModule } from '@rrl/users';
+import { DatabaseConnectionService, DatabaseModule } from '@rrl/database';
+import { seedUsers, UsersModule, USERS_SCHEMA } from '@rrl/users';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, batch: { type: 'string', default: '1000' } } });
   const count = Number(values.count);
   const batchSize = Number(values.batch);
   if (!Number.isInteger(count) || count < 1) throw new Error(`--count must be a positive integer, got "${values.count}"`);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
-    throw new Error(`--batch must be 1..10000, got "${values.batch}"`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_USER_BATCH)
+    throw new Error(`--batch must be 1..${MAX_USER_BATCH}, got "${values.batch}"`);
   const config = loadConfig();
 
-  @Module({ imports: [AppConfigModule.forRoot({ config }), UsersModule.forRoot()] })
+  @Module({ imports: [AppConfigModule.forRoot({ config }), DatabaseModule.forRoot({ schemas: [USERS_SCHEMA] }), UsersModule.forRoot()] })
   class SeedModule {}
 
   const ctx = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn', 'log'] });

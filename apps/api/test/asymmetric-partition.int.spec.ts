@@ -1,4 +1,3 @@
-import { LOG_POLL_MS } from '@rrl/cache';
 import { FaultProxy } from '@rrl/chaos';
 import { percentile, sleep, sortedAscending } from '@rrl/common';
 import type { CacheStats, RedisStatus, UserDto } from '@rrl/contracts';
@@ -8,19 +7,24 @@ import type { LabClient } from './support/lab-client';
 import { createUsers, read, readers, type ReadOutcome } from './support/readers';
 
 /**
- * How long after A acknowledged a write B may still serve the old value: B reads the pending log
- * once every LOG_POLL_MS, then one DEL. The 500 ms on top are for a loaded 2-core machine (other
- * suites, MariaDB, Redis, two APIs and the readers share it): the poll's timer firing late, its
- * query and the DEL queueing behind the readers' requests. An unloaded run needs ~LOG_POLL_MS.
+ * The promise (docs/testing.md, "asymmetric partition"): an instance that can reach Redis learns
+ * of another's pending marks within a second, so it serves an old value for at most that second
+ * after the write was acknowledged. Pinned here, not imported: a slower poll must fail this test.
  */
-const WINDOW_MS = LOG_POLL_MS + 500;
+const PROMISED_MS = 1000;
+/**
+ * The 500 ms on top are for a loaded 2-core machine (other suites, MariaDB, Redis, two APIs and
+ * the readers share it): B's poll timer firing late, its query and the DEL queueing behind the
+ * readers' requests, measured in another process than the one that checks the time.
+ */
+const WINDOW_MS = PROMISED_MS + 500;
 const USERS = 8;
 /** Renames of each user during the cut. */
 const VERSIONS = 3;
-/** Between two writes: not a divisor of LOG_POLL_MS, so the acks land at every phase of B's poll. */
+/** Between two writes: not a divisor of the 1 s poll, so the acks land at every phase of B's poll. */
 const WRITE_GAP_MS = 230;
-/** Reads past the last write's window: at several hundred reads a second, dozens of every user. */
-const READS_PAST_WINDOW_MS = 300;
+/** Reads of every user sent after the last write's window closed. */
+const READS_PAST_WINDOW = 3 * USERS;
 
 interface Write {
   id: number;
@@ -103,7 +107,7 @@ describe('asymmetric partition: one API cut off from Redis, one not (two built A
     await Promise.allSettled([proxy?.stop(), redis?.stop(), db?.drop()]);
   }, 30_000);
 
-  it('B stops serving what A could not write to Redis within LOG_POLL_MS + 500 ms, and never reads it back stale after that', async () => {
+  it('B stops serving what A could not write to Redis within 1 s (+ 500 ms for a loaded machine), and never reads it back stale after that', async () => {
     const bBefore = await status(reader.client);
     const load = readers(reader.client, ids, 4);
     const writes: Write[] = [];
@@ -121,8 +125,13 @@ describe('asymmetric partition: one API cut off from Redis, one not (two built A
           await sleep(WRITE_GAP_MS);
         }
       }
-      // The claim is about reads after each write's window: keep reading a little past the last one.
-      await sleep(writes[writes.length - 1].ackAt + WINDOW_MS + READS_PAST_WINDOW_MS - performance.now());
+      // The claim is about reads after each write's window: keep reading past the last one.
+      const lastWindowEnd = writes[writes.length - 1].ackAt + WINDOW_MS;
+      await waitFor(
+        'reads after the last window',
+        () => load.outcomes().filter((o) => o.at >= lastWindowEnd).length >= READS_PAST_WINDOW,
+        WINDOW_MS + 20_000,
+      );
     } finally {
       outcomes = await load.stop();
     }

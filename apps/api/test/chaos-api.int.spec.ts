@@ -14,7 +14,16 @@ import {
 import { createTestDatabase, RedisServerProcess, waitFor } from '@rrl/testing';
 import { Redis } from 'ioredis';
 import { startLab, type Lab } from './support/lab';
-import { auth, CHAOS_TOKEN, eventsOf, runUnderLoad, startRedisChaosLab, startScenario, type RedisChaosLab } from './support/chaos-lab';
+import {
+  auth,
+  CHAOS_TOKEN,
+  eventsOf,
+  expectWithinRun,
+  runUnderLoad,
+  startRedisChaosLab,
+  startScenario,
+  type RedisChaosLab,
+} from './support/chaos-lab';
 import { createUsers } from './support/readers';
 
 const APP_PASSWORD = 'app-secret-pw-4242';
@@ -143,7 +152,7 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
 
     const second = await startScenario(lab, 'crash', { target });
     expect(second.status).toBe(409);
-    expect(second.body).toMatchObject({ code: 'SCENARIO_RUNNING', runId: id });
+    expect(second.body).toMatchObject({ code: 'RUN_IN_PROGRESS', runId: id });
     expect((second.body as unknown as ApiErrorBody).message).toContain(id);
 
     const live = (await lab.send<ChaosRun>('GET', `/api/chaos/runs/${id}`, undefined, auth)).body;
@@ -154,6 +163,7 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
     const t0 = Date.now();
     const cancelled = await lab.send<ChaosRun>('POST', `/api/chaos/runs/${id}/cancel`, undefined, auth);
     expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled', phase: 'done' } });
+    // "Cancel restores early": the 30 s pause ends on the cancel's answer, not when its duration runs out.
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(eventsOf(cancelled.body, 'cancelled')).toHaveLength(1);
     expect(eventsOf(cancelled.body, 'target-back')).toHaveLength(1);
@@ -173,7 +183,7 @@ describe('chaos API: auth, validation, one run at a time, cancel, logs, auth fai
     expect(run.metrics.redisErrorsByKind.auth).toBeGreaterThanOrEqual(1);
     expect(run.metrics.timeToDetectMs).toBeGreaterThan(0);
     expect(run.metrics.timeToRecoverMs).toBeGreaterThan(0);
-    expect(run.metrics.timeToRecoverMs).toBeLessThan(5000);
+    expectWithinRun(run, { timeToDetectMs: run.metrics.timeToDetectMs, timeToRecoverMs: run.metrics.timeToRecoverMs });
     expect(JSON.stringify(run)).not.toContain(APP_PASSWORD);
     // Exactly the old password is back: the app's credentials, and no others, work.
     const admin = new Redis({

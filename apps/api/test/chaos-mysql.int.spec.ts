@@ -1,7 +1,7 @@
 import type { ApiErrorBody, ChaosTargetsResponse, RedisStatus } from '@rrl/contracts';
 import { MariaDbProcess, RedisServerProcess, waitFor } from '@rrl/testing';
 import { startLab, type Lab } from './support/lab';
-import { auth, CHAOS_TOKEN, eventsOf, runUnderLoad, startScenario } from './support/chaos-lab';
+import { auth, CHAOS_TOKEN, eventsOf, expectWithinRun, runUnderLoad, startScenario } from './support/chaos-lab';
 import { createUsers, read } from './support/readers';
 
 /** Ids nobody created, each read once: only the database can answer (404), so they fail while it is down. */
@@ -65,9 +65,7 @@ describe('MySQL outage and both stores down through the chaos API (real MariaDB 
     expect(new Set(failed.map((o) => `${o.status} ${o.code}`))).toEqual(new Set(['503 DATABASE_UNAVAILABLE']));
     expect(run.metrics.readErrorsByKind.DATABASE_UNAVAILABLE).toBeGreaterThan(0);
     expect(run.metrics.timeToDetectMs).toBeGreaterThan(0);
-    expect(run.metrics.timeToDetectMs).toBeLessThan(3000);
-    expect(run.metrics.timeToRecoverMs).toBeGreaterThanOrEqual(0);
-    expect(run.metrics.timeToRecoverMs).toBeLessThan(10_000);
+    expectWithinRun(run, { timeToDetectMs: run.metrics.timeToDetectMs, timeToRecoverMs: run.metrics.timeToRecoverMs });
     expect(eventsOf(run, 'app-reconnected')).toEqual([expect.objectContaining({ data: { store: 'mysql' } })]);
     expect(maria.state).toBe('running');
     expect((await lab.get('/health')).status).toBe(200);
@@ -85,9 +83,8 @@ describe('MySQL outage and both stores down through the chaos API (real MariaDB 
     expect(new Set(failed.map((o) => `${o.status} ${o.code}`))).toEqual(new Set(['503 STORES_UNAVAILABLE']));
     expect(run.metrics.readErrorsByKind.STORES_UNAVAILABLE).toBeGreaterThan(0);
     expect(run.metrics.timeToDetectMs).toBeGreaterThan(0);
-    expect(run.metrics.timeToDetectMs).toBeLessThan(3000);
     expect(run.metrics.timeToRecoverMs).toBeGreaterThan(0);
-    expect(run.metrics.timeToRecoverMs).toBeLessThan(15_000);
+    expectWithinRun(run, { timeToDetectMs: run.metrics.timeToDetectMs, timeToRecoverMs: run.metrics.timeToRecoverMs });
     expect([redis.state, maria.state]).toEqual(['running', 'running']);
     expect((await lab.get('/health')).status).toBe(200);
     await waitFor('served from Redis again', async () => (await read(lab, ids[0])).source === 'redis', 20_000);

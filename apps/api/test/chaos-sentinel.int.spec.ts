@@ -1,6 +1,6 @@
 import type { ChaosRun, ChaosTargetsResponse, RedisStatus } from '@rrl/contracts';
 import { createTestDatabase, RedisSentinelTopology, waitFor, type TestDatabase } from '@rrl/testing';
-import { auth, CHAOS_TOKEN, eventsOf, startScenario, untilEnded } from './support/chaos-lab';
+import { auth, CHAOS_TOKEN, eventsOf, expectWithinRun, startScenario, untilEnded } from './support/chaos-lab';
 import { startLab, type Lab } from './support/lab';
 import { createUsers } from './support/readers';
 import { versionedLoad } from './support/versioned-load';
@@ -66,13 +66,19 @@ describe('Sentinel failover scenarios through the chaos API (real redis-server a
       const before = await topology.master();
       const oldMaster = `${before.host}:${before.port}`;
       const load = versionedLoad(lab, ids, name);
-      await waitFor('readers under way', () => load.completed() >= 20);
+      const progress = load.progress();
+      await waitFor('readers and writers under way', () => load.completed() >= 20 && progress.writes >= 5);
+      const writesBefore = progress.writes;
       const started = await startScenario(lab, name, { ...params, promotionTimeoutMs: 20_000 });
       expect(started.status).toBe(202);
       const run: ChaosRun = await untilEnded(lab, started.body.id, 60_000);
-      const atEnd = load.completed();
-      await waitFor('reads after the run', () => load.completed() >= atEnd + 20);
+      const atEnd = { reads: load.completed(), writes: progress.writes };
+      // Zero stale only means something if versions were acknowledged before, during and after the
+      // switch: the reads after the run must see the writes made on the new master.
+      await waitFor('reads and writes after the run', () => load.completed() >= atEnd.reads + 20 && progress.writes >= atEnd.writes + 5);
       const { reads, stale, writes } = await load.stop();
+      expect(writesBefore).toBeGreaterThan(0);
+      expect(writes).toBeGreaterThan(atEnd.writes);
 
       expect(run).toMatchObject({ status: 'completed', error: null });
       expect(reads.filter((r) => r.status !== 200)).toEqual([]);
@@ -84,13 +90,12 @@ describe('Sentinel failover scenarios through the chaos API (real redis-server a
       expect(f.newMaster).toBe(`${after.host}:${after.port}`);
       expect(f.newMaster).not.toBe(oldMaster);
       if (name !== 'manual-failover') expect(run.targets).toEqual([`process:${topology.server(before.port).options.name}`]);
-      // down-after-milliseconds (1 s) plus the election; a manual failover skips the first.
+      // Measured from the run's own events; the "within 2 s of +switch-master" promise is proven by
+      // libs/cache's user-cache.sentinel.int.spec.ts, and the figures on a quiet machine by the bench.
       expect(f.timeToPromotionMs).toBeGreaterThan(0);
-      expect(f.timeToPromotionMs).toBeLessThan(15_000);
-      // The issue's goal is 2 s; the bound leaves a busy shared runner room (bench/ measures it).
-      expect(f.timeToNewMasterReadMs).toBeGreaterThanOrEqual(0);
-      expect(f.timeToNewMasterReadMs).toBeLessThan(5000);
-      expect(f.readsByNode.oldMaster).toBeGreaterThan(0);
+      expectWithinRun(run, { timeToPromotionMs: f.timeToPromotionMs, timeToNewMasterReadMs: f.timeToNewMasterReadMs });
+      // The new master served reads in the run. The old one may have served none in it: the fault is
+      // issued as the run starts, and on a busy machine no read may land in between.
       expect(f.readsByNode.newMaster).toBeGreaterThan(0);
       expect(eventsOf(run, 'master-switch')[0]?.data).toMatchObject({ to: f.newMaster });
       expect(eventsOf(run, 'first-new-master-read')).toHaveLength(1);

@@ -3,6 +3,7 @@ import { ManagedProcess } from '@rrl/chaos';
 import { waitFor } from '@rrl/testing';
 import WebSocket from 'ws';
 import { LiveGateway } from '../src/live/live.gateway';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../src/live/live.options';
 import { CHAOS_TOKEN, startRedisChaosLab, startScenario, untilEnded, type RedisChaosLab } from './support/chaos-lab';
 import { LiveClient } from './support/live-client';
@@ -72,6 +73,68 @@ describe('live feed at /ws (real ws clients, real redis-server, real MariaDB)', 
     expect(up.data.from).toBe('reconnecting');
     await waitFor('redis ready', async () => (await env.lab.get<RedisStatus>('/api/redis/status')).body.state === 'ready');
   }, 40_000);
+
+  it('ticks each client at the rate it asked for (4 Hz and 1 Hz side by side); a paused client gets no ticks but every transition', async () => {
+    const [fast, slow, paused] = await Promise.all([connect(), connect(), connect()]);
+    await Promise.all([fast, slow, paused].map((c) => c.next('hello')));
+    fast.send({ type: 'feed', data: { tickMs: 250 } });
+    slow.send({ type: 'feed', data: { tickMs: 1000 } });
+    paused.send({ type: 'feed', data: { tickMs: null } });
+    expect((await fast.next('feed')).data.tickMs).toBe(250);
+    expect((await slow.next('feed')).data.tickMs).toBe(1000);
+    expect((await paused.next('feed')).data.tickMs).toBeNull();
+    const ticksAfterAck = (c: LiveClient) => {
+      const ack = c.messages.findIndex((m) => m.type === 'feed');
+      return c.messages.slice(ack + 1).filter((m) => m.type === 'metrics');
+    };
+    await waitFor('five ticks on the 1 Hz client', () => ticksAfterAck(slow).length >= 5, 15_000);
+    const slowTicks = ticksAfterAck(slow);
+    const [from, to] = [slowTicks[0].receivedAt, slowTicks[4].receivedAt];
+    const fastInSpan = ticksAfterAck(fast).filter((m) => m.receivedAt >= from && m.receivedAt <= to).length;
+    // Four seconds: ~16 ticks at 4 Hz and 4 gaps at 1 Hz (a round's jitter allowed either side).
+    expect(to - from).toBeGreaterThan(3500);
+    expect(fastInSpan).toBeGreaterThanOrEqual(13);
+    expect(fastInSpan).toBeLessThanOrEqual(18);
+    const gaps = (ticks: { data: { at: string } }[]) => ticks.slice(1).map((t, i) => Date.parse(t.data.at) - Date.parse(ticks[i].data.at));
+    // Each tick is sent in the 250 ms round it falls due (up to half a round early), so on a busy
+    // machine one gap can shrink by a round; on average it is the second asked for, never the 4 Hz pace.
+    expect(Math.min(...gaps(slowTicks))).toBeGreaterThan(500);
+    expect((Date.parse(slowTicks[4].data.at) - Date.parse(slowTicks[0].data.at)) / 4).toBeGreaterThanOrEqual(900);
+    expect(ticksAfterAck(paused)).toEqual([]);
+
+    await env.redis.restart(200);
+    await paused.next('redis-state', (e) => e.to === 'reconnecting', 10_000);
+    await paused.next('redis-state', (e) => e.to === 'ready', 20_000);
+    expect(ticksAfterAck(paused)).toEqual([]);
+    paused.send({ type: 'feed', data: { tickMs: 1000 } });
+    await waitFor('ticks again once resumed', () => paused.of('metrics').length > 0);
+  }, 60_000);
+
+  it('answers `history` with the last seconds, one point a second, and refuses rates above 4 Hz', async () => {
+    const c = await connect();
+    await c.next('hello');
+    for (const id of env.ids) await env.lab.get(`/api/users/${id}`);
+    const history = env.lab.app.get(MetricsService).recorder.history;
+    const seconds = history.length;
+    await waitFor('two more seconds of history', () => history.length >= Math.min(seconds + 2, 900));
+    c.send({ type: 'history', data: { seconds: 900 } });
+    const { points } = (await c.next('history')).data;
+    expect(points.length).toBeGreaterThanOrEqual(3);
+    expect(points.length).toBeLessThanOrEqual(900);
+    const steps = points.slice(1).map((p, i) => p.at - points[i].at);
+    expect(Math.min(...steps)).toBeGreaterThan(900);
+    expect(points.at(-1)!.redis).toBe('ready');
+    // The reads above, in the seconds they happened (Redis or, after the restart test, the database);
+    // a rate is over the sample's own elapsed time, a little over 1 s.
+    const reads = (p: (typeof points)[number]) => p.readsPerSecond.redis + p.readsPerSecond.mysql;
+    expect(points.slice(-3).reduce((n, p) => n + reads(p), 0)).toBeGreaterThanOrEqual(env.ids.length * 0.9);
+    c.send({ type: 'feed', data: { tickMs: 100 } });
+    c.send({ type: 'history', data: { seconds: 901 } });
+    await waitFor('two errors', () => c.of('error').length === 2);
+    expect(c.of('error').map((e) => e.data.code)).toEqual(['VALIDATION_FAILED', 'VALIDATION_FAILED']);
+    expect(c.of('error')[0].data.message).toContain('from 250');
+    expect(c.of('error')[1].data.message).toContain('1 to 900');
+  });
 
   it('streams a chaos run to a token holder: started, timeline events, ended with the report', async () => {
     const c = await connect({ protocols: ['rrl.live', `bearer.${CHAOS_TOKEN}`] });

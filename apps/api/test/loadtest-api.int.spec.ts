@@ -70,7 +70,7 @@ describe('loop test API (real redis-server, real MariaDB)', () => {
     await waitFor('a first progress tick', async () => (await run(started.body.id)).progress.ratePerSecond > 0);
     const second = await lab.send<ApiErrorBody & { runId: string }>('POST', '/api/loadtests', request());
     expect(second.status).toBe(409);
-    expect(second.body.runId).toBe(started.body.id);
+    expect(second.body).toMatchObject({ code: 'RUN_IN_PROGRESS', runId: started.body.id });
 
     const live = await run(started.body.id);
     expect(live.progress.ratePerSecond).toBeGreaterThan(0);
@@ -86,36 +86,35 @@ describe('loop test API (real redis-server, real MariaDB)', () => {
     expect((await lab.get('/api/loadtests/no-such-run')).status).toBe(404);
   }, 60_000);
 
-  it('200 000 iterations through a Redis kill and restart: 100 % success, the outage and its recovery recorded', async () => {
+  it('a long loop through a Redis kill and restart: 100 % success, the outage and its recovery recorded', async () => {
     const progress: LoadTestRun[] = [];
     const service = lab.app.get(LoadTestService);
     const onProgress = (r: LoadTestRun) => progress.push(r);
     service.events.on('progress', onProgress);
+    // More iterations than it will run: it is cancelled once Redis served again after the restart,
+    // so the run's length is the conditions', not the machine's speed (a few thousand iterations a
+    // second idle, a few hundred on a crowded 2-core runner).
     const started = await lab.send<LoadTestRun>(
       'POST',
       '/api/loadtests',
-      request({ iterations: 200_000, concurrency: 32, readRatio: 0.95, seed: true }),
+      request({ iterations: 100_000_000, concurrency: 32, readRatio: 0.95, seed: true }),
     );
     expect(started.status).toBe(202);
-    // Generous timeouts: a loaded 2-core machine runs this loop at a few thousand iterations a second.
-    await waitFor(
-      'a first stretch served by Redis',
-      async () => (await run(started.body.id)).progress.readsBySource.redis > 10_000,
-      90_000,
-    );
-    const mysqlBefore = (await run(started.body.id)).progress.readsBySource.mysql;
+    const sources = async () => (await run(started.body.id)).progress.readsBySource;
+    await waitFor('a first stretch served by Redis', async () => (await sources()).redis > 10_000, 240_000);
+    const mysqlBefore = (await sources()).mysql;
     await redis.kill();
-    await waitFor(
-      'reads served by MariaDB',
-      async () => (await run(started.body.id)).progress.readsBySource.mysql > mysqlBefore + 1000,
-      90_000,
-    );
+    await waitFor('reads served by MariaDB', async () => (await sources()).mysql > mysqlBefore + 1000, 120_000);
     await redis.start();
-    const done = await ended(started.body.id, 300_000);
+    const redisAtRestart = (await sources()).redis;
+    await waitFor('a stretch served by Redis again', async () => (await sources()).redis > redisAtRestart + 10_000, 240_000);
+    const cancelled = await lab.send<LoadTestRun>('POST', `/api/loadtests/${started.body.id}/cancel`);
     service.events.off('progress', onProgress);
+    const done = cancelled.body;
 
-    expect(done.status).toBe('completed');
-    expect(done.progress).toMatchObject({ done: 200_000, failed: 0, successRate: 1, errorsByKind: {} });
+    expect(done.status).toBe('cancelled');
+    expect(done.progress).toMatchObject({ failed: 0, successRate: 1, errorsByKind: {} });
+    expect(done.progress.done).toBeGreaterThan(20_000);
     // The kill is the longest outage; a starved machine can add short heartbeat-timeout ones, each recorded the same way.
     const outages = done.progress.outages;
     expect(outages.length).toBeGreaterThanOrEqual(1);
@@ -124,10 +123,9 @@ describe('loop test API (real redis-server, real MariaDB)', () => {
     expect(outage.durationMs).toBeGreaterThan(0);
     expect(outage.timeToRecoverMs).toEqual(expect.any(Number));
     expect(outage.readsServedByMysql).toBeGreaterThan(1000);
-    expect(done.progress.readsBySource.redis).toBeGreaterThan(10_000);
     // Live progress was pushed while it ran, and the list shows the run.
     expect(progress.filter((p) => p.id === started.body.id).length).toBeGreaterThanOrEqual(2);
     const list = await lab.get<LoadTestRun[]>('/api/loadtests');
     expect(list.body.map((r) => r.id)).toContain(started.body.id);
-  }, 500_000);
+  }, 700_000);
 });

@@ -2,10 +2,9 @@ import { PendingInvalidationsService, type InvalidationBookkeeping } from '@rrl/
 import type { ApiErrorBody, CacheStats, RedisStatus, UserDto } from '@rrl/contracts';
 import { createTestDatabase, MariaDbProcess, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { Redis } from 'ioredis';
-import { percentile, startLab, type Lab } from './support/lab';
-import { read, readers, type ReadOutcome } from './support/readers';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { percentile, redisReady, startLab, type Lab } from './support/lab';
+import { createUsers, read, readers, type ReadOutcome } from './support/readers';
+import { versionedLoad } from './support/versioned-load';
 
 describe('resilience through the HTTP API under concurrent reads (real redis-server, real MariaDB)', () => {
   let redis: RedisServerProcess;
@@ -35,9 +34,9 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
   it('SIGKILL Redis: zero failed reads, and Redis serves again after a restart', async () => {
     await lab.send('POST', '/api/cache/warm', {});
     const run = readers(lab, ids, 8);
-    await sleep(300);
+    await waitFor('readers under way', () => run.completed() >= 20);
     await redis.kill();
-    await sleep(1500);
+    await waitFor('reads served from MySQL', () => run.outcomes().filter((o) => o.source === 'mysql').length >= 20);
     await redis.start();
     await servedFromRedisAgain();
     const outcomes = await run.stop();
@@ -52,11 +51,12 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     await servedFromRedisAgain();
     await lab.send('POST', '/api/cache/warm', {});
     const run = readers(lab, ids, 8);
-    await sleep(300);
+    await waitFor('readers under way', () => run.completed() >= 20);
     redis.pause();
     await waitFor('breaker open', async () => (await lab.get<CacheStats>('/api/cache/stats')).body.breaker.state === 'open', 10_000);
     const opened = (await lab.get<CacheStats>('/api/cache/stats')).body;
-    await sleep(2000);
+    const rejectedSince = async () => (await lab.get<CacheStats>('/api/cache/stats')).body.breakerRejections - opened.breakerRejections;
+    await waitFor('reads skipping Redis while the breaker is open', async () => (await rejectedSince()) > 20);
     redis.unpause();
     await servedFromRedisAgain();
     const outcomes = await run.stop();
@@ -66,10 +66,11 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
     // did wait on Redis; 200 ms failed at a load average of 24 on this shared 2-core machine.
     const whileOpen = outcomes.filter((o) => o.source === 'mysql').map((o) => o.ms);
     expect(whileOpen.length).toBeGreaterThan(20);
-    const rejected = (await lab.get<CacheStats>('/api/cache/stats')).body.breakerRejections - opened.breakerRejections;
-    expect(rejected).toBeGreaterThan(20);
+    expect(await rejectedSince()).toBeGreaterThan(20);
     expect(percentile(whileOpen, 50)).toBeLessThan(lab.config.redis.connection.commandTimeout);
-    // No read waits longer than the command timeout plus a database round trip (generous for a shared 2-core box).
+    // The whole request is the one Redis wait (≤ commandTimeout, proven at 500 ms in libs/redis's
+    // half-open test) plus the database read and the HTTP round trip: no read hangs on a frozen Redis.
+    // The bound is loose on purpose: this is a promise about hanging, not a speed claim (see bench/).
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(lab.config.redis.connection.commandTimeout + 1500);
     const stats = await lab.get<CacheStats>('/api/cache/stats');
     expect(stats.body.breaker.transitions.map((t) => t.to)).toEqual(expect.arrayContaining(['open', 'closed']));
@@ -161,7 +162,7 @@ describe('resilience through the HTTP API under concurrent reads (real redis-ser
 });
 
 describe('when both stores are down', () => {
-  it('answers 503 with a clear code, serves nothing stale, never crashes, and recovers: MySQL first, then Redis', async () => {
+  it('answers 503 with a clear code, serves nothing stale to readers while writers run, never crashes, and recovers: MySQL first, then Redis', async () => {
     const redis = await RedisServerProcess.start();
     const maria = await MariaDbProcess.start();
     const lab = await startLab({
@@ -170,43 +171,56 @@ describe('when both stores are down', () => {
     });
     try {
       await waitFor('database connected', async () => (await lab.get('/health/ready')).status === 200, 20_000);
-      const created = await lab.send<UserDto>('POST', '/api/users', { name: 'Both', email: 'both@example.test' });
-      expect(created).toMatchObject({ status: 201 });
-      const u = created.body;
-      await read(lab, u.id);
-      expect((await read(lab, u.id)).source).toBe('redis');
+      await redisReady(lab);
+      const ids = await createUsers(lab, 6, 'Both');
+      for (const id of ids) await read(lab, id); // cached
+      expect((await read(lab, ids[0])).source).toBe('redis');
+      const load = versionedLoad(lab, ids, 'Both', { readers: 4, writers: 2 });
+      const progress = load.progress();
+      const moreWrites = (what: string, n = 5) => {
+        const from = progress.writes;
+        return waitFor(what, () => progress.writes >= from + n, 30_000);
+      };
+      const readsSince = (from: number) => progress.reads.slice(from);
+      await moreWrites('writes acknowledged with both stores up');
+
       await redis.kill();
       // Redis down, MySQL up: still served, and written.
-      await waitFor('served from mysql', async () => (await read(lab, u.id)).source === 'mysql');
-      expect((await lab.send<UserDto>('PATCH', `/api/users/${u.id}`, { name: 'Both Renamed' })).status).toBe(200);
+      let mark = progress.reads.length;
+      await waitFor('served from mysql', () => readsSince(mark).some((o) => o.source === 'mysql'));
+      await moreWrites('writes acknowledged while Redis is down');
+
       await maria.kill();
-      const res = await lab.get<ApiErrorBody>(`/api/users/${u.id}`);
+      mark = progress.reads.length;
+      const failedBefore = progress.failedWrites;
+      await waitFor('reads refused with both stores down', () => readsSince(mark).some((o) => o.status === 503));
+      await waitFor('writes refused with both stores down', () => progress.failedWrites > failedBefore);
+      const res = await lab.get<ApiErrorBody>(`/api/users/${ids[0]}`);
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('STORES_UNAVAILABLE');
       expect((await lab.get<ApiErrorBody>('/health/ready')).status).toBe(503);
       expect((await lab.get('/health')).status).toBe(200);
+
       await maria.start();
-      const seen: ReadOutcome[] = [];
-      const until = async (what: string, done: (o: ReadOutcome) => boolean) =>
-        waitFor(
-          what,
-          async () => {
-            const o = await read(lab, u.id);
-            seen.push(o);
-            return done(o);
-          },
-          30_000,
-        );
-      await until('served again once MySQL is back', (o) => o.status === 200);
+      mark = progress.reads.length;
+      await waitFor('served again once MySQL is back', () => readsSince(mark).some((o) => o.status === 200), 30_000);
+      await moreWrites('writes acknowledged once MySQL is back, Redis still down');
       await redis.start();
-      await until('served from Redis again once it is back', (o) => o.source === 'redis');
-      // Nothing stale: every read that succeeded shows the write made while Redis was down.
-      expect(seen.filter((o) => o.status === 200).every((o) => o.name === 'Both Renamed')).toBe(true);
-      expect(seen.filter((o) => o.status !== 200).every((o) => o.status === 503)).toBe(true);
+      mark = progress.reads.length;
+      await waitFor('served from Redis again once it is back', () => readsSince(mark).some((o) => o.source === 'redis'), 30_000);
+      await moreWrites('writes acknowledged with both stores back');
+      const result = await load.stop();
+
+      // Nothing stale: no read older than a version acknowledged before it was sent, whichever
+      // store answered it; the writes made while Redis was down were there to be missed.
+      expect(result.stale).toEqual([]);
+      expect(result.reads.filter((o) => o.status === 200 && o.source === 'redis').length).toBeGreaterThan(0);
+      expect(result.reads.filter((o) => o.status !== 200).every((o) => o.status === 503)).toBe(true);
+      expect(result.reads.filter((o) => o.status === 503).every((o) => o.code === 'STORES_UNAVAILABLE')).toBe(true);
     } finally {
       await lab.close();
       await redis.stop();
       await maria.stop();
     }
-  }, 90_000);
+  }, 120_000);
 });

@@ -129,7 +129,7 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('heading', { name: /Last run: crash/ }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('list', { name: 'Timeline of crash' }).textContent()).toMatch(/action.*target-back/s);
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview' }).click();
-    await until('outage on the chart', async () => /Redis outages in view: \d/.test(await text('fault-summary')));
+    await until('outage on the chart', async () => /Redis outages in the last 5 min: \d/.test(await text('fault-summary')));
     expect(await text('fault-summary')).toMatch(/chaos: crash started/);
     expect(await page.getByTestId('reconnect-attempts').locator('li').count()).toBeGreaterThan(0);
     expect(await notReloaded()).toBe(true);
@@ -152,7 +152,15 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('distinct keys', { exact: true }).fill('200');
     await page.getByRole('button', { name: 'Start the loop test' }).click();
     await until('progress shown', async () => (await page.getByTestId('loadtest-percent').count()) === 1);
-    await until('100 %', async () => (await text('loadtest-percent')) === '100 %', 60_000);
+    // How fast the loop runs is the machine's business (seconds idle, minutes on a crowded runner);
+    // the page's is to follow it. So: wait for the run to end on the API, then for the page to show
+    // it, pushed by the live feed.
+    await until(
+      'the run completed on the API',
+      async () => (await apiJson<LoadTestRun[]>('/api/loadtests'))[0]?.status === 'completed',
+      180_000,
+    );
+    await until('100 %', async () => (await text('loadtest-percent')) === '100 %');
     await page.getByRole('heading', { name: /Last loop test: completed/ }).waitFor();
     // The feed's "ended" refetches the history: the run is there, complete, without a reload.
     const newest = page.getByRole('region', { name: 'History' }).locator('tbody tr').first();
@@ -162,7 +170,7 @@ describe('dashboard in Chromium', () => {
     expect(run).toMatchObject({ status: 'completed', request: { iterations: 20_000, concurrency: 16 }, progress: { done: 20_000 } });
     await screenshot(page, 'loadtest-done-1280');
     expect(await notReloaded()).toBe(true);
-  }, 90_000);
+  }, 240_000);
 
   it('recovers by itself after an API restart', async () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Overview' }).click();

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { errorMessage, type UserDto, type WarmRequest, type WarmResult } from '@rrl/contracts';
 import type { RedisConnectionService } from '@rrl/redis';
-import type { DatabaseConnectionService, UsersRepository } from '@rrl/users';
+import type { DatabaseConnectionService } from '@rrl/database';
+import type { UsersRepository } from '@rrl/users';
 import type { CacheKeys } from './cache-keys';
 import type { PendingInvalidationsService } from './pending-invalidations.service';
 import type { CacheEntry, RedisCacheRepository } from './redis-cache.repository';

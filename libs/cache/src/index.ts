@@ -1,5 +1,6 @@
 export { CacheModule } from './cache.module';
-export { UserCacheService, type UserCacheEvents } from './user-cache.service';
+export { UserCacheService, type UserCacheEvents, type UserReadJson } from './user-cache.service';
 export type { WarmProgress } from './cache-warmer';
 export type { RedisCircuitBreaker } from './redis-circuit-breaker';
-export { LOG_POLL_MS, PendingInvalidationsService, type InvalidationBookkeeping } from './pending-invalidations.service';
+export { LOG_POLL_MS } from './invalidation-log.poller';
+export { PendingInvalidationsService, type InvalidationBookkeeping } from './pending-invalidations.service';

@@ -3,8 +3,12 @@ import { Logger } from '@nestjs/common';
 import { loadConfig } from '@rrl/config';
 import type { RedisStateTransition } from '@rrl/contracts';
 import type { RedisConnectionService } from '@rrl/redis';
-import type { DatabaseConnectionService, InvalidationLog, InvalidationMark, UsersRepository } from '@rrl/users';
-import { LOG_POLL_MS, LOG_RETRY_MS, PendingInvalidationsService, REPLICATION_LAG_MARGIN_MS } from './pending-invalidations.service';
+import type { DatabaseConnectionService } from '@rrl/database';
+import type { InvalidationLog, InvalidationMark, UsersRepository } from '@rrl/users';
+import { LOG_RETRY_MS } from './invalidation-log.loader';
+import { LOG_POLL_MS } from './invalidation-log.poller';
+import { REPLICATION_LAG_MARGIN_MS } from './node-switch.invalidator';
+import { PendingInvalidationsService } from './pending-invalidations.service';
 import type { RedisCacheRepository } from './redis-cache.repository';
 
 /** A promise settled by hand, to hold a database or Redis call where the test wants it. */
@@ -96,36 +100,19 @@ describe('PendingInvalidationsService (the no-stale-read gate)', () => {
     expect(state.rows).toEqual([]);
   });
 
-  it('when the log cannot be read Redis serves, and reads retry the log in the background at most once per LOG_RETRY_MS', async () => {
-    const { gate, state, redis, log } = setup({ redisReady: true });
+  it('when the log cannot be read Redis serves, and a later read retries it (InvalidationLogLoader) and deletes what it found', async () => {
+    const { gate, state, redis, redisCache, log } = setup({ redisReady: true });
     await settle();
-    log.list.mockRejectedValue(new Error('database unavailable'));
+    log.list.mockRejectedValueOnce(new Error('database unavailable'));
     redis.events.emit('ready');
     await settle();
-    const calls = log.list.mock.calls.length;
     expect(gate.bypasses('user:1')).toBe(false); // nothing else could answer
-    expect(log.list).toHaveBeenCalledTimes(calls); // retried no sooner than LOG_RETRY_MS after the last try
-    await jest.advanceTimersByTimeAsync(LOG_RETRY_MS - 1);
-    gate.bypasses('user:1');
-    await settle();
-    expect(log.list).toHaveBeenCalledTimes(calls);
-    await jest.advanceTimersByTimeAsync(1);
-    expect(gate.bypasses('user:1')).toBe(false); // a background retry does not hold the read
-    expect(gate.bypasses('user:1')).toBe(false); // nor the reads while it runs
-    await settle();
-    expect(log.list).toHaveBeenCalledTimes(calls + 1);
-
-    log.list.mockResolvedValue([]);
-    // Keeps the once-a-second poll of a ready instance (LOG_POLL_MS, added later) out of the count:
-    // this test counts the read path's own retries.
-    state.redisReady = false;
+    state.rows = [['user:1', 'other-process:1']];
     await jest.advanceTimersByTimeAsync(LOG_RETRY_MS);
     gate.bypasses('user:1');
     await settle();
-    await jest.advanceTimersByTimeAsync(LOG_RETRY_MS);
-    gate.bypasses('user:1');
-    await settle();
-    expect(log.list).toHaveBeenCalledTimes(calls + 2); // loaded: no more retries
+    expect(redisCache.invalidate).toHaveBeenCalledWith(['user:1']);
+    expect(state.rows).toEqual([]);
   });
 
   it('a key marked again while its flush runs stays pending, in memory and in the log', async () => {
@@ -213,20 +200,6 @@ describe('PendingInvalidationsService (the no-stale-read gate)', () => {
     redis.events.emit('ready');
     await settle();
     expect(users.findIdsUpdatedSince).toHaveBeenCalledTimes(1);
-  });
-
-  it('after a switch, when the database cannot list recent writes, Redis serves and the next log read retries', async () => {
-    const { gate, state, redis, users } = setup({ redisReady: true });
-    await settle();
-    users.findIdsUpdatedSince.mockRejectedValueOnce(new Error('database unavailable'));
-    state.lastTransition = { at: '', from: 'reconnecting', to: 'ready', attempt: 1, node: 'b:1', previousNode: 'a:1' };
-    redis.events.emit('ready');
-    await settle();
-    expect(gate.bypasses('user:1')).toBe(false);
-    await jest.advanceTimersByTimeAsync(LOG_RETRY_MS);
-    gate.bypasses('user:1');
-    await settle();
-    expect(users.findIdsUpdatedSince).toHaveBeenCalledTimes(2);
   });
 
   it('while its own Redis is up, learns within LOG_POLL_MS of marks another instance recorded, and deletes those keys', async () => {

@@ -2,31 +2,15 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { type AppConfig, InjectAppConfig } from '@rrl/config';
 import { errorMessage } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService, InvalidationLog, type InvalidationMark, UsersRepository } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
+import { InvalidationLog, type InvalidationMark, UsersRepository } from '@rrl/users';
 import { CacheKeys } from './cache-keys';
+import { InvalidationLogLoader } from './invalidation-log.loader';
+import { InvalidationLogPoller } from './invalidation-log.poller';
 import { InvalidationMarks } from './invalidation-marks';
+import { NodeSwitchInvalidator } from './node-switch.invalidator';
 import { OutageWriteReporter } from './outage-write.reporter';
 import { RedisCacheRepository } from './redis-cache.repository';
-
-/** How often a read retries loading the invalidation log while the database cannot be read. */
-export const LOG_RETRY_MS = 1000;
-
-/**
- * How often an instance whose Redis connection is up reads the log for marks another instance
- * made (an asymmetric partition: that one cannot reach Redis, this one can and would serve the
- * old value). One small query a second; the table is empty unless some instance is cut off.
- */
-export const LOG_POLL_MS = 1000;
-
-/**
- * After a switch to another Redis node (a Sentinel failover), users written this long before the
- * connection to the old master dropped are invalidated on the new one: an asynchronous replica
- * may not have received the old master's last acknowledged writes. Replication lag on a healthy
- * link is milliseconds; 5 s also covers a clock skew between the app and the database.
- */
-export const REPLICATION_LAG_MARGIN_MS = 5000;
-/** At most this many recently written users are re-invalidated after a switch (one DEL each, in one round trip). */
-export const SWITCH_INVALIDATION_LIMIT = 10_000;
 
 /**
  * How much of the no-stale-read bookkeeping runs. Always "durable" in the app; the tests switch it
@@ -40,7 +24,8 @@ export type InvalidationBookkeeping = 'durable' | 'memory' | 'off';
  * the read path and in the database (InvalidationLog) for restarts and other instances. Reads of a
  * pending key bypass Redis until a DEL of it succeeded after Redis came back (flush). The marks in
  * the database are read back at boot, whenever the database connects and whenever Redis becomes
- * ready; until the first of those reads is done, reads bypass Redis altogether (milliseconds).
+ * ready (InvalidationLogLoader), and polled while Redis is up (InvalidationLogPoller); after a
+ * switch to another Redis node the recent writes are marked too (NodeSwitchInvalidator).
  */
 @Injectable()
 export class PendingInvalidationsService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -49,65 +34,60 @@ export class PendingInvalidationsService implements OnApplicationBootstrap, OnMo
   private readonly logger = new Logger('UserCache');
   private readonly marks = new InvalidationMarks();
   private readonly reporter = new OutageWriteReporter(() => this.marks.size);
+  private readonly nodeSwitch: NodeSwitchInvalidator;
+  private readonly loader = new InvalidationLogLoader({
+    read: () => this.readLog(),
+    canRetry: () => this.database.isConnected(),
+    afterRead: () => void this.flush(), // what is known, also when the log could not be read
+  });
+  private readonly poller = new InvalidationLogPoller({
+    // Until the log has been read once (since boot / the last ready), reads retry that themselves;
+    // while Redis is not ready reads do not use it, and its next ready reads the log anyway.
+    canPoll: () =>
+      this.bookkeeping === 'durable' &&
+      this.loader.isLoaded &&
+      !this.loader.isLoading &&
+      this.redis.isReady() &&
+      this.database.isConnected(),
+    list: () => this.log.list(),
+    found: (marks) => {
+      this.marks.restore(marks);
+      void this.flush();
+    },
+    failed: (e) => this.logger.debug(`Pending invalidations not polled: ${errorMessage(e)}`),
+  });
   private flushing: Promise<void> | null = null;
-  /**
-   * Whether the durable marks have been read since boot / the last Redis (re)connect. When they
-   * cannot be read (database down or hung), Redis serves, since nothing else could answer, and
-   * reads retry the log in the background at most once per LOG_RETRY_MS without waiting for it.
-   */
-  private logLoaded = false;
-  private loadingLog: Promise<void> | null = null;
-  /** Reads wait while loadingLog runs: true for the first attempt after boot, a connect or a ready. */
-  private logGating = false;
-  private lastLogAttempt = 0;
-
-  /**
-   * Set when the connection became ready on another node than before: the writes made since this
-   * time may be missing there. Read (and cleared) by the next log read.
-   */
-  private switchedSince: Date | null = null;
-  private readonly keys: CacheKeys;
-  private pollTimer: NodeJS.Timeout | null = null;
-  private polling = false;
 
   /** Another instance (or this one before a restart) may have marked keys during the outage. */
   private readonly onRedisReady = () => {
-    const ready = this.redis.history(1)[0];
-    if (ready?.to === 'ready' && ready.previousNode) {
-      const outageMs = this.redis.status().stats.lastRecoveryMs ?? 0;
-      this.switchedSince = new Date(Date.now() - outageMs - REPLICATION_LAG_MARGIN_MS);
-    }
-    this.logLoaded = false;
-    void this.loadLog(true);
+    this.nodeSwitch.readied(this.redis.history(1)[0], this.redis.status().stats.lastRecoveryMs ?? 0);
+    void this.loader.reload();
   };
 
   /** The database is (back) up: read the marks a restart or another instance left there. */
-  private readonly onDatabaseConnected = () => {
-    if (!this.logLoaded) void this.loadLog(true);
-  };
+  private readonly onDatabaseConnected = () => this.loader.loadIfNeeded();
 
   constructor(
     private readonly redis: RedisConnectionService,
     private readonly redisCache: RedisCacheRepository,
     private readonly database: DatabaseConnectionService,
     private readonly log: InvalidationLog,
-    private readonly users: UsersRepository,
+    users: UsersRepository,
     @InjectAppConfig() config: AppConfig,
   ) {
-    this.keys = new CacheKeys(config.redis.caching);
+    const keys = new CacheKeys(config.redis.caching);
+    this.nodeSwitch = new NodeSwitchInvalidator(users, (id) => keys.user(id));
     this.redis.events.on('ready', this.onRedisReady);
   }
 
   onApplicationBootstrap(): void {
     this.database.events.on('connected', this.onDatabaseConnected);
     if (this.database.isConnected()) this.onDatabaseConnected();
-    // unref: a periodic check must not keep a process alive on its own.
-    this.pollTimer = setInterval(() => this.pollLog(), LOG_POLL_MS).unref();
+    this.poller.start();
   }
 
   onModuleDestroy(): void {
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = null;
+    this.poller.stop();
     this.redis.events.off('ready', this.onRedisReady);
     this.database.events.off('connected', this.onDatabaseConnected);
     this.reporter.dispose();
@@ -119,7 +99,7 @@ export class PendingInvalidationsService implements OnApplicationBootstrap, OnMo
 
   /** On every read, so cheap: true when this read must not use Redis for `key`. */
   bypasses(key: string): boolean {
-    if (!this.logLoaded && this.logGate()) return true;
+    if (this.loader.holdsReads()) return true;
     if (this.marks.size === 0) return false;
     void this.flush();
     return this.marks.has(key);
@@ -184,85 +164,12 @@ export class PendingInvalidationsService implements OnApplicationBootstrap, OnMo
     return this.flushing;
   }
 
-  /**
-   * True when this read must not use Redis yet: the durable marks are being read for the first
-   * time since boot, a database connect or a Redis ready. Otherwise retries reading them in the
-   * background, at most once per LOG_RETRY_MS, and lets the read use Redis.
-   */
-  private logGate(): boolean {
-    if (this.loadingLog) return this.logGating;
-    if (this.database.isConnected() && performance.now() - this.lastLogAttempt >= LOG_RETRY_MS) {
-      void this.loadLog(false);
-    }
-    return false;
-  }
-
-  /**
-   * Reads the durable marks into memory, then flushes the pending keys. A read already running is
-   * followed by a fresh one, and only the newest read counts as loaded: one that started before a
-   * later Redis ready may have missed marks made during that outage.
-   */
-  private loadLog(gating: boolean): Promise<void> {
-    this.logGating = gating;
-    this.lastLogAttempt = performance.now();
-    const load: Promise<void> = this.readLog(this.loadingLog).then((read) => {
-      if (this.loadingLog !== load) return;
-      this.loadingLog = null;
-      this.logLoaded = read;
-      void this.flush(); // what is known, also when the log could not be read
-    });
-    this.loadingLog = load;
-    return load;
-  }
-
-  /**
-   * Picks up marks other instances made while this one kept serving from Redis, and deletes them
-   * there (this instance can reach Redis; their writer could not). Skipped while Redis is not
-   * ready (reads do not use it, and its next ready reads the log anyway) or the log is being read.
-   */
-  private pollLog(): void {
-    // Until the log has been read once (since boot / the last ready), reads retry that themselves.
-    if (this.polling || this.loadingLog || !this.logLoaded || this.bookkeeping !== 'durable') return;
-    if (!this.redis.isReady() || !this.database.isConnected()) return;
-    this.polling = true;
-    this.log
-      .list()
-      .then((marks) => {
-        if (marks.length === 0) return;
-        this.marks.restore(marks);
-        void this.flush();
-      })
-      .catch((e: unknown) => this.logger.debug(`Pending invalidations not polled: ${errorMessage(e)}`))
-      .finally(() => (this.polling = false));
-  }
-
-  /**
-   * After a node switch: marks the users written recently (by any instance: the database knows
-   * them all), so they are deleted on the new master before it serves them. False when the
-   * database could not say (logged; the next log read retries).
-   */
-  private async markRecentWritesAfterSwitch(): Promise<boolean> {
-    const since = this.switchedSince;
-    if (!since) return true;
-    try {
-      const ids = await this.users.findIdsUpdatedSince(since, SWITCH_INVALIDATION_LIMIT);
-      if (this.switchedSince === since) this.switchedSince = null;
-      this.marks.mark(...ids.map((id) => this.keys.user(id)));
-      this.logger.log(
-        `Redis node switched: ${ids.length} user(s) written since ${since.toISOString()} are deleted there before it serves them`,
-      );
-      return true;
-    } catch (e) {
-      this.logger.warn(`Could not list the users written before the Redis node switch (${errorMessage(e)}); Redis serves meanwhile`);
-      return false;
-    }
-  }
-
-  /** Never rejects: false when the log could not be read (logged; a later read retries). */
-  private async readLog(after: Promise<void> | null): Promise<boolean> {
-    await after;
+  /** The loader's read: the recent writes after a node switch, then the durable marks. Never rejects. */
+  private async readLog(): Promise<boolean> {
     if (this.bookkeeping === 'off') return true;
-    if (!(await this.markRecentWritesAfterSwitch())) return false;
+    const switched = await this.nodeSwitch.keysToInvalidate();
+    if (!switched) return false;
+    this.marks.mark(...switched);
     if (this.bookkeeping !== 'durable') return true;
     try {
       const marks = await this.log.list();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
-import { AppError, errorMessage, ERROR_CODES } from '@rrl/contracts';
+import { AppError, errorMessage, ERROR_CODES, type BreakerTransition } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
 import { BrokenCircuitError } from 'cockatiel';
 import type Redis from 'ioredis';
@@ -47,6 +47,15 @@ export class RedisCacheRepository implements OnModuleDestroy {
   readonly counters = { redisErrors: 0, breakerRejections: 0 };
   /** Redis is back: stop bypassing it at once instead of waiting for the next half-open probe. */
   private readonly onReady = () => this.breaker.closeOnRecovery('Redis connection ready again');
+  /**
+   * Open while the connection stays ready (added latency, errors): the connection probes on fresh
+   * sockets and reconnects once Redis answers fast, so the breaker closes on that ready (evidence)
+   * rather than on its half-open timer.
+   */
+  private readonly onBreaker = ({ to }: BreakerTransition) => {
+    if (to === 'open') this.redis.reportDegraded();
+    else if (to === 'closed') this.redis.degradedCleared();
+  };
   private readonly readFailed = (e: unknown): RedisRead => {
     this.countFailure(e, true);
     return REDIS_UNAVAILABLE;
@@ -70,10 +79,12 @@ export class RedisCacheRepository implements OnModuleDestroy {
     this.breaker = new RedisCircuitBreaker(config.redis.resilience.breaker);
     this.leaseMs = 2 * config.mysql.queryTimeout;
     this.redis.events.on('ready', this.onReady);
+    this.breaker.events.on('transition', this.onBreaker);
   }
 
   onModuleDestroy(): void {
     this.redis.events.off('ready', this.onReady);
+    this.breaker.events.off('transition', this.onBreaker);
   }
 
   isReady(): boolean {

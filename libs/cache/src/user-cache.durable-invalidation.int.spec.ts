@@ -1,6 +1,6 @@
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import { InvalidationLog } from '@rrl/users';
-import { namesUntilRedisServes, startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { namesUntilRedisServes, startCacheHarness, type CacheHarness } from '../test/cache-harness';
 import { PendingInvalidationsService, type InvalidationBookkeeping } from './pending-invalidations.service';
 
 /**

@@ -1,7 +1,7 @@
 import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } from '@rrl/testing';
 import type { UsersRepository } from '@rrl/users';
 import Redis from 'ioredis';
-import { rejectionOf, startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { rejectionOf, startCacheHarness, type CacheHarness } from '../test/cache-harness';
 import { RedisCacheRepository } from './redis-cache.repository';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ReadOutcome } from '@rrl/contracts';
 import { MariaDbProcess, RedisServerProcess, waitFor } from '@rrl/testing';
 import Redis from 'ioredis';
-import { namesUntilRedisServes, rejectionOf, startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { namesUntilRedisServes, rejectionOf, startCacheHarness, type CacheHarness } from '../test/cache-harness';
 import { PendingInvalidationsService, type InvalidationBookkeeping } from './pending-invalidations.service';
 
 /**

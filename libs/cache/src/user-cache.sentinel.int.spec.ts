@@ -1,7 +1,7 @@
 import type { UserReadResult } from '@rrl/contracts';
 import { createTestDatabase, RedisSentinelTopology, waitFor, type HostPort, type TestDatabase } from '@rrl/testing';
 import Redis from 'ioredis';
-import { startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { startCacheHarness, type CacheHarness } from '../test/cache-harness';
 import { PendingInvalidationsService } from './pending-invalidations.service';
 
 /** What readers and writers saw while a failover ran. */
@@ -104,7 +104,8 @@ describe('UserCacheService over Redis Sentinel', () => {
     const master = await topology.master();
     expect(h.redis.status().node).toBe(nodeName(master));
     const load = startLoad();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('readers and the writer under way', () => load.tally.reads.length >= 20 && load.tally.writes >= 3);
+    const writesBefore = load.tally.writes;
     const faultAt = Date.now();
     await fault(master);
     const announced = await topology.waitForSwitch(faultAt);
@@ -115,7 +116,14 @@ describe('UserCacheService over Redis Sentinel', () => {
       () => load.tally.reads.find((r) => r.at >= announced.announcedAt && r.source === 'redis' && r.node === newMaster),
       20_000,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Zero stale only means something if the new master is written to and read back.
+    const writesAtNew = load.tally.writes;
+    const readsAtNew = load.tally.reads.length;
+    await waitFor(
+      'writes and reads on the new master',
+      () => load.tally.writes >= writesAtNew + 3 && load.tally.reads.length >= readsAtNew + 20,
+      20_000,
+    );
     await load.stop();
     const lagMs = firstFromNew.at - announced.announcedAt;
     // The figures the issue asks for; the assertions below leave room for a loaded machine.
@@ -125,26 +133,32 @@ describe('UserCacheService over Redis Sentinel', () => {
         `(${load.tally.reads.filter((r) => r.source === 'mysql').length} from the database), ${load.tally.writes} writes, ${load.tally.failedWrites} failed`,
     );
     expect(load.tally.failed).toEqual([]);
+    expect(writesBefore).toBeGreaterThan(0);
+    expect(load.tally.writes).toBeGreaterThan(writesAtNew);
     expect(load.tally.stale).toEqual([]);
     expect(lagMs).toBeLessThanOrEqual(2000);
     // Each sentinel announces the switch; a late announcement may drop the connection once more.
     await waitFor('the connection ready', () => h.redis.isReady(), 10_000);
     expect(h.redis.status()).toMatchObject({ state: 'ready', node: newMaster, sentinel: { masterName: topology.masterName } });
-    // The switch is in the history (a later reconnect to the same node may follow it).
-    expect(h.redis.history().filter((t) => t.to === 'ready' && Date.parse(t.at) >= faultAt)).toContainEqual(
-      expect.objectContaining({ node: newMaster, previousNode: nodeName(master) }),
-    );
-    return { announced, lagMs };
+    // The switch is in the history: away from the old master, then onto the new one. On a loaded
+    // machine Sentinel may promote twice (a failover that overran its timeout is redone), so another
+    // node can sit between them; a later reconnect to the same node may follow.
+    const readies = h.redis.history().filter((t) => t.to === 'ready' && Date.parse(t.at) >= faultAt);
+    expect(readies[0]).toMatchObject({ previousNode: nodeName(master) });
+    expect(readies.map((t) => t.node)).toContain(newMaster);
+    const switches = readies.filter((t) => t.previousNode !== undefined && t.previousNode !== t.node).length;
+    return { announced, lagMs, switches };
   }
 
   it('master killed: reads never fail (database during the switch), none is stale, and the new master serves within 2 s of the announcement', async () => {
     const before = h.redis.status().stats.nodeSwitches;
     let killed: HostPort | null = null;
-    await failOver(async (m) => {
+    const { switches } = await failOver(async (m) => {
       killed = m;
       await topology.server(m.port).kill();
     }, 'kill');
-    expect(h.redis.status().stats.nodeSwitches).toBe(before + 1);
+    expect(switches).toBeGreaterThanOrEqual(1);
+    expect(h.redis.status().stats.nodeSwitches).toBe(before + switches);
     await topology.server((killed as unknown as HostPort).port).start(); // Sentinel makes it a replica of the new master
   }, 60_000);
 

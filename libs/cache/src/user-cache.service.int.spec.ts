@@ -3,7 +3,7 @@ import { createTestDatabase, RedisServerProcess, waitFor, type TestDatabase } fr
 import { seedUsers } from '@rrl/users';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Redis from 'ioredis';
-import { rejectionOf, startCacheHarness, type CacheHarness } from './cache.test-helpers';
+import { rejectionOf, startCacheHarness, type CacheHarness } from '../test/cache-harness';
 
 describe.each(['sqlite', 'mysql'] as const)('UserCacheService over a real redis-server and %s', (driver) => {
   let redisServer: RedisServerProcess;

@@ -20,7 +20,8 @@ import {
   type WriteOutcome,
 } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService, userNotFound, UsersRepository } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
+import { userNotFound, UsersRepository } from '@rrl/users';
 import { CacheKeys, NOT_FOUND_MARKER } from './cache-keys';
 import { CacheWarmer, type WarmProgress } from './cache-warmer';
 import { PendingInvalidationsService } from './pending-invalidations.service';
@@ -46,6 +47,16 @@ interface Lookup {
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 const roundedMs = (started: number) => Math.round((performance.now() - started) * 100) / 100;
+
+const OPENING_BRACE = 0x7b;
+
+/** A read whose user is still JSON text (getJson): what the HTTP read sends on. */
+export interface UserReadJson {
+  /** The user as JSON (an object). */
+  userJson: string;
+  source: UserReadResult['source'];
+  durationMs: number;
+}
 
 /**
  * Read-through / write-through cache of users in Redis, in front of UsersRepository. Composes the
@@ -91,16 +102,32 @@ export class UserCacheService implements OnApplicationBootstrap {
   // Redis client's promise (no async frames); misses, bypasses and failures start their lookup
   // before observeRead awaits it.
   get(id: number): Promise<UserReadResult> {
+    return this.read(id, this.servedHit, (result) => result);
+  }
+
+  /**
+   * get() for a caller that sends the user on as JSON (the HTTP read): a hit's cached text is
+   * handed over as it is, neither parsed nor serialised again; other reads serialise what they found.
+   */
+  getJson(id: number): Promise<UserReadJson> {
+    return this.read(id, this.servedHitJson, ({ user, source, durationMs }) => ({ userJson: JSON.stringify(user), source, durationMs }));
+  }
+
+  /** A read by id: `hit` answers a user found in Redis inside the one then() the Redis read needs; anything else takes the full lookup. */
+  private read<R>(
+    id: number,
+    hit: (started: number, raw: string, id: number) => R | Promise<R>,
+    looked: (result: UserReadResult) => R,
+  ): Promise<R> {
     const started = performance.now();
     const key = this.keys.user(id);
-    if (this.invalidations.bypasses(key)) return this.observeRead(started, this.lookupById(id, key, REDIS_UNAVAILABLE), id);
-    // A hit is answered inside the one then() the Redis read needs; anything else takes the full lookup.
+    if (this.invalidations.bypasses(key)) return this.observeRead(started, this.lookupById(id, key, REDIS_UNAVAILABLE), id).then(looked);
     return this.redisCache
       .get(key)
       .then((cached) =>
         cached.kind === 'hit' && cached.raw !== NOT_FOUND_MARKER
-          ? this.servedHit(started, cached.raw, id)
-          : this.observeRead(started, this.lookupById(id, key, cached), id),
+          ? hit(started, cached.raw, id)
+          : this.observeRead(started, this.lookupById(id, key, cached), id).then(looked),
       );
   }
 
@@ -113,17 +140,37 @@ export class UserCacheService implements OnApplicationBootstrap {
   }
 
   /** A user found in Redis: counted, parsed and reported as observeRead() would (a corrupt value goes through it). */
-  private servedHit(started: number, raw: string, id: number): UserReadResult | Promise<UserReadResult> {
-    this.counters.hits++;
+  private readonly servedHit = (started: number, raw: string, id: number): UserReadResult | Promise<UserReadResult> => {
     let user: UserDto;
     try {
       user = JSON.parse(raw) as UserDto;
     } catch (e) {
+      this.counters.hits++;
       return this.observeRead(started, Promise.reject(asError(e)), id);
     }
+    return { user, source: 'redis', durationMs: this.countHit(started) };
+  };
+
+  /**
+   * The same for getJson(), unparsed: every value in the cache is JSON.stringify() of a user (fill,
+   * writes, warming), so a value that starts as an object is served as it is; anything else is
+   * corrupt and goes through servedHit's parse, which reports it.
+   */
+  private readonly servedHitJson = (started: number, raw: string, id: number): UserReadJson | Promise<UserReadJson> =>
+    raw.charCodeAt(0) === OPENING_BRACE
+      ? { userJson: raw, source: 'redis', durationMs: this.countHit(started) }
+      : Promise.resolve(this.servedHit(started, raw, id)).then((r) => ({
+          userJson: JSON.stringify(r.user),
+          source: r.source,
+          durationMs: r.durationMs,
+        }));
+
+  /** Counts a hit and reports it to the read listeners (metrics); its duration in ms. */
+  private countHit(started: number): number {
+    this.counters.hits++;
     const durationMs = roundedMs(started);
     if (this.events.listenerCount('read') > 0) this.events.emit('read', { source: 'redis', durationMs, ok: true, cache: 'hit' });
-    return { user, source: 'redis', durationMs };
+    return durationMs;
   }
 
   /** The rest of a read by id once Redis answered `cached` (or was bypassed); get() answers real hits itself. */

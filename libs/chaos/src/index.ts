@@ -1,3 +1,4 @@
+export * from './redis-admin';
 export * from './process';
 export * from './drivers';
 export * from './proxy';

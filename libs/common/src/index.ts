@@ -3,3 +3,4 @@ export * from './capped-buffer';
 export * from './deep-merge';
 export * from './redact';
 export * from './stats';
+export * from './run-slot';

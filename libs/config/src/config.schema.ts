@@ -129,6 +129,8 @@ export const configSchema = z.object({
       commandTimeout: ms,
       heartbeatInterval: ms,
       heartbeatTimeout: ms,
+      /** How often the recovery probe knocks while Redis is unavailable or slow, ms; 0 turns it off. */
+      recoveryProbeInterval: int(0),
       keepAlive: int(0),
       /** Batch commands issued in the same event-loop tick into one write (ioredis enableAutoPipelining). */
       autoPipelining: bool,

@@ -16,7 +16,8 @@ export const ERROR_CODES = {
   CHAOS_DISABLED: 'CHAOS_DISABLED',
   /** Too many wrong operator tokens from one client: it waits (Retry-After) before guessing again. */
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
-  SCENARIO_RUNNING: 'SCENARIO_RUNNING',
+  /** One run at a time (a chaos run, a loop test): the body's runId names the one in progress. */
+  RUN_IN_PROGRESS: 'RUN_IN_PROGRESS',
   TARGET_NOT_FOUND: 'TARGET_NOT_FOUND',
   TARGET_NOT_CHAOS_ENABLED: 'TARGET_NOT_CHAOS_ENABLED',
   /** The chaos driver's backend (the Docker engine) cannot be reached. */
@@ -41,7 +42,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   CONFLICT: 409,
   CHAOS_DISABLED: 403,
   TOO_MANY_ATTEMPTS: 429,
-  SCENARIO_RUNNING: 409,
+  RUN_IN_PROGRESS: 409,
   TARGET_NOT_FOUND: 404,
   TARGET_NOT_CHAOS_ENABLED: 403,
   CHAOS_DRIVER_UNAVAILABLE: 503,

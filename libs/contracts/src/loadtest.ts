@@ -3,11 +3,17 @@ import type { LatencySummary, MetricReadSource, OutageSummary } from './metrics'
 export const KEY_DISTRIBUTIONS = ['uniform', 'zipf'] as const;
 export type KeyDistribution = (typeof KEY_DISTRIBUTIONS)[number];
 
+/**
+ * What one loop test may ask for, checked by the API's validation, the CLI and the dashboard's form:
+ * 100 million iterations (hours at the in-process rate) over at most as many users, 1000 in flight.
+ */
+export const LOADTEST_LIMITS = { maxIterations: 100_000_000, maxKeys: 100_000_000, maxConcurrency: 1000 } as const;
+
 /** POST /api/loadtests body. */
 export interface LoadTestRequest {
-  /** 1 … 100 000 000 */
+  /** 1 … LOADTEST_LIMITS.maxIterations */
   iterations: number;
-  /** 1 … 1000 */
+  /** 1 … LOADTEST_LIMITS.maxConcurrency */
   concurrency: number;
   /** 0 … 1; the rest are writes. */
   readRatio: number;

@@ -66,3 +66,6 @@ export interface Page<T> {
   pageSize: number;
   total: number;
 }
+
+/** Most users one batch may carry (a seed's INSERT, a cache warm's pipeline): one round trip each, bounded in size. */
+export const MAX_USER_BATCH = 10_000;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { DatabaseConnectionService } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
 
 /** Readiness budget for the database round trip; a paused MySQL must not hang the probe. */
 const PING_TIMEOUT_MS = 1000;

@@ -3,7 +3,7 @@ import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { AppError, ERROR_CODES, errorMessage, type ChaosRun, type TimelineEvent, type TimelineEventType } from '@rrl/contracts';
 import { ChaosTargets, DockerChaosDriver, ProcessChaosDriver, supportsNetworkChaos } from '@rrl/chaos';
 import { ChaosService, type ChaosModuleOptions } from '@rrl/chaos/nest';
-import { DatabaseConnectionService } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
 import { ChaosRunStore } from './chaos-run.store';
 
 /** The app's local processes (the same list ChaosModule gets), to restore a target an earlier process broke. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import type { ChaosRun } from '@rrl/contracts';
-import { DatabaseConnectionService } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
 import type { Repository } from 'typeorm';
 import { RunHistoryStore } from './run-history.store';
 import { ChaosRunRecord } from './stored-run.entity';

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { InjectRepository } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { errorMessage, type LoadTestRun } from '@rrl/contracts';
-import { DatabaseConnectionService } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
 import type { Repository } from 'typeorm';
 import { RunHistoryStore } from './run-history.store';
 import { LoadTestRunRecord } from './stored-run.entity';

@@ -1,4 +1,4 @@
-import type { DatabaseConnectionService } from '@rrl/users';
+import type { DatabaseConnectionService } from '@rrl/database';
 import { In, LessThan, type Repository } from 'typeorm';
 import type { StoredRunRecord } from './stored-run.entity';
 

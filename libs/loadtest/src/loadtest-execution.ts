@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadTestPhase, LoadTestRequest, LoadTestRun, LoadTestStatus, RedisConnectionState } from '@rrl/contracts';
 import { LoadTestStats, RateClock } from './loadtest-stats';
-import { OutageTracker } from './outage-tracker';
+import { LoopOutageTracker } from './loop-outage-tracker';
 
 /** One run's state: what it was asked, where it is, what it counted. The service drives it. */
 export class LoadTestExecution {
@@ -14,14 +14,14 @@ export class LoadTestExecution {
   /** Replaced when measuring starts: warm-up iterations are not counted. */
   stats = new LoadTestStats();
   clock = new RateClock();
-  outages: OutageTracker;
+  outages: LoopOutageTracker;
   private readonly abort = new AbortController();
 
   constructor(
     readonly request: LoadTestRequest,
     redisState: RedisConnectionState,
   ) {
-    this.outages = new OutageTracker(redisState);
+    this.outages = new LoopOutageTracker(redisState);
   }
 
   get signal(): AbortSignal {

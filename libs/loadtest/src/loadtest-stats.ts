@@ -1,5 +1,5 @@
 import type { LoadTestOutage, LoadTestProgress, MetricReadSource } from '@rrl/contracts';
-import { LatencyHistogram } from './latency-histogram';
+import { LoopLatencyHistogram } from './loop-latency-histogram';
 
 /**
  * What a run has counted so far, in plain fields and one fixed-size histogram: nothing grows with
@@ -12,7 +12,7 @@ export class LoadTestStats {
   writes = 0;
   readonly readsBySource: Record<MetricReadSource, number> = { redis: 0, mysql: 0, none: 0 };
   readonly errorsByKind: Record<string, number> = {};
-  readonly latency = new LatencyHistogram();
+  readonly latency = new LoopLatencyHistogram();
 
   read(source: MetricReadSource, ms: number): void {
     this.done++;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import { UserCacheService } from '@rrl/cache';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
+import { RunSlot } from '@rrl/common';
 import {
   AppError,
   ERROR_CODES,
@@ -12,7 +13,8 @@ import {
   type RedisStateTransition,
 } from '@rrl/contracts';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService, seedUsers, User } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
+import { seedUsers, User } from '@rrl/users';
 import { Between } from 'typeorm';
 import { keyPicker } from './key-picker';
 import { LoadTestExecution } from './loadtest-execution';
@@ -34,17 +36,6 @@ export interface LoadTestHistory {
 export const LOADTEST_HISTORY = Symbol('LOADTEST_HISTORY');
 export const InjectLoadTestHistory = (): ParameterDecorator => Inject(LOADTEST_HISTORY);
 
-/** 409 naming the run in progress, so a client can follow or cancel it. */
-export class LoadTestRunningError extends AppError {
-  constructor(readonly runId: string) {
-    super(ERROR_CODES.CONFLICT, `a loop test is running (run ${runId}); wait for it or POST /api/loadtests/${runId}/cancel`);
-  }
-
-  override toBody() {
-    return { ...super.toBody(), runId: this.runId };
-  }
-}
-
 /** Progress events and history saves: once a second (the issue's floor for live progress). */
 const PROGRESS_MS = 1000;
 /** A running run is saved this often, so a restart leaves recent progress behind. */
@@ -64,9 +55,11 @@ const CITIES = ['Lisbon', 'Porto', 'Braga', 'Coimbra', 'Faro'];
 export class LoadTestService implements BeforeApplicationShutdown {
   readonly events = new EventEmitter<LoadTestEvents>();
   private readonly logger = new Logger('LoadTest');
-  private active: LoadTestExecution | null = null;
-  private starting = false;
-  private readonly finished: LoadTestRun[] = [];
+  private readonly slot = new RunSlot<LoadTestExecution, LoadTestRun>({
+    noun: 'loop test',
+    cancelPath: (id) => `/api/loadtests/${id}/cancel`,
+    keep: KEEP_IN_MEMORY,
+  });
   private lastSaveAt = 0;
 
   constructor(
@@ -79,30 +72,22 @@ export class LoadTestService implements BeforeApplicationShutdown {
 
   /** Validated request → 202 with the run; 400 when the keys are not in the database (and seed is not set). */
   async start(request: LoadTestRequest): Promise<LoadTestRun> {
-    if (this.active) throw new LoadTestRunningError(this.active.id);
-    if (this.starting) throw new AppError(ERROR_CODES.CONFLICT, 'a loop test is starting; retry in a moment');
-    if (request.seed && request.keys.count > MAX_SEED_USERS_PER_REQUEST) throw seedTooLarge(request.keys.count);
-    this.starting = true;
-    try {
-      const missing = request.keys.count - (await this.existingKeys(request.keys.count));
+    let missing = 0;
+    const run = await this.slot.start(async () => {
+      if (request.seed && request.keys.count > MAX_SEED_USERS_PER_REQUEST) throw seedTooLarge(request.keys.count);
+      missing = request.keys.count - (await this.existingKeys(request.keys.count));
       if (missing > 0 && !request.seed) throw missingKeys(request.keys.count, missing);
-      const run = new LoadTestExecution(request, this.redis.state);
-      if (missing > 0) run.phase = 'seeding';
-      this.active = run;
-      this.execute(run, missing > 0).catch((e: unknown) => this.end(run, 'failed', `runner error: ${errorMessage(e)}`));
-      return run.snapshot();
-    } finally {
-      this.starting = false;
-    }
+      return new LoadTestExecution(request, this.redis.state);
+    });
+    if (missing > 0) run.phase = 'seeding';
+    this.execute(run, missing > 0).catch((e: unknown) => this.end(run, 'failed', `runner error: ${errorMessage(e)}`));
+    return run.snapshot();
   }
 
   /** Stops handing out iterations; resolves once the ones in flight are done (well within a second). */
   async cancel(id: string): Promise<LoadTestRun> {
-    const active = this.active;
-    if (active?.id !== id) {
-      const run = await this.get(id);
-      throw new AppError(ERROR_CODES.CONFLICT, `loop test ${id} already ended (${run.status})`);
-    }
+    const active = this.slot.active;
+    if (active?.id !== id) throw this.slot.endedError(id, (await this.get(id)).status);
     const ended = new Promise<LoadTestRun>((resolve) => {
       const onEnded = (r: LoadTestRun) => r.id === id && (this.events.off('ended', onEnded), resolve(r));
       this.events.on('ended', onEnded);
@@ -115,22 +100,23 @@ export class LoadTestService implements BeforeApplicationShutdown {
   async list(): Promise<LoadTestRun[]> {
     const stored = await this.storedRuns();
     const byId = new Map<string, LoadTestRun>();
-    for (const run of [...this.finished, ...stored]) if (!byId.has(run.id)) byId.set(run.id, run);
-    if (this.active) byId.delete(this.active.id);
+    for (const run of [...this.slot.history(), ...stored]) if (!byId.has(run.id)) byId.set(run.id, run);
+    const { active } = this.slot;
+    if (active) byId.delete(active.id);
     const past = [...byId.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-    return [...(this.active ? [this.active.snapshot()] : []), ...past];
+    return [...(active ? [active.snapshot()] : []), ...past];
   }
 
   async get(id: string): Promise<LoadTestRun> {
-    if (this.active?.id === id) return this.active.snapshot();
-    const run = this.finished.find((r) => r.id === id) ?? (await this.history?.get(id).catch(() => null));
+    const run = this.slot.find(id) ?? (await this.history?.get(id).catch(() => null));
     if (!run) throw new AppError(ERROR_CODES.NOT_FOUND, `no loop test '${id}'`);
     return run;
   }
 
   /** The API is stopping: end the run (cancelled) so its result is stored rather than left "running". */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.active) await this.cancel(this.active.id);
+    const { active } = this.slot;
+    if (active) await this.cancel(active.id);
   }
 
   private async execute(run: LoadTestExecution, seed: boolean): Promise<void> {
@@ -216,12 +202,9 @@ export class LoadTestService implements BeforeApplicationShutdown {
   }
 
   private end(run: LoadTestExecution, status: LoadTestRun['status'], error: string | null = null): void {
-    if (this.active !== run) return;
+    if (this.slot.active !== run) return;
     run.finish(status, error);
-    const snapshot = run.snapshot();
-    this.active = null;
-    this.finished.unshift(snapshot);
-    this.finished.splice(KEEP_IN_MEMORY);
+    const snapshot = this.slot.end(run);
     const { done, successRate } = snapshot.progress;
     this.logger.log(`loop test ${run.id}: ${status} after ${done} iterations (success ${(successRate * 100).toFixed(3)} %)`);
     void this.save(snapshot);

@@ -48,6 +48,26 @@ describe('MetricsRecorder', () => {
     }
   };
 
+  it("keeps one history point a second with that second's reads and the states, and never more than 15 minutes of them", () => {
+    const r = new MetricsRecorder(clock);
+    r.redisTransition(transition('connecting', 'ready'));
+    for (let i = 0; i < 30; i++) r.recordRead({ source: 'redis', durationMs: 1, ok: true, cache: 'hit' });
+    advance(r, 1);
+    r.redisTransition(transition('ready', 'reconnecting', 1));
+    for (let i = 0; i < 7; i++) r.recordRead({ source: 'mysql', durationMs: 4, ok: true, cache: 'fallback' });
+    advance(r, 1);
+    const [first, second] = r.history.last(2);
+    expect(first.readsPerSecond).toEqual({ redis: 30, mysql: 0, none: 0 });
+    expect(first.redis).toBe('ready');
+    expect(first.p50.redis).not.toBeNull();
+    expect(second.readsPerSecond).toEqual({ redis: 0, mysql: 7, none: 0 });
+    expect(second.redis).toBe('reconnecting');
+    expect(second.at - first.at).toBe(1000);
+    advance(r, 1000);
+    expect(r.history.length).toBe(900);
+    expect(r.history.last(900).at(-1)!.at).toBe(now);
+  });
+
   it('a breaker that never changed state has been closed since the app started (the dashboard shows how long)', () => {
     const startedAt = now;
     const r = new MetricsRecorder(clock);

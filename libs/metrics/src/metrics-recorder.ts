@@ -13,6 +13,7 @@ import {
 } from '@rrl/contracts';
 import { LatencyHistogram } from './latency-histogram';
 import { OutageTracker } from './outage-tracker';
+import { PerSecondHistory } from './per-second-history';
 import { SlidingWindow, type WindowSample } from './sliding-window';
 
 /** The connection's fine error kinds folded into the issue's coarse buckets. */
@@ -81,7 +82,10 @@ export class MetricsRecorder {
   readonly outages: OutageTracker;
   readonly redis: RedisStateView = { state: 'idle', attempt: 0, endpoint: '', since: null };
   readonly breaker: { state: BreakerState; since: number | null } = { state: 'closed', since: null };
+  /** One point a second for the dashboard's windows (15 minutes, fixed size). */
+  readonly history = new PerSecondHistory();
   private readonly window = new SlidingWindow(Math.max(...WINDOWS_SECONDS));
+  private lastSample: WindowSample | null = null;
   private readonly startedAt: number;
   private timer: NodeJS.Timeout | null = null;
 
@@ -249,7 +253,28 @@ export class MetricsRecorder {
   }
 
   private sample(): void {
-    this.window.push(this.current(this.now(), true));
+    const sample = this.current(this.now(), true);
+    this.window.push(sample);
+    const previous = this.lastSample;
+    this.lastSample = sample;
+    if (previous && sample.at > previous.at) this.recordSecond(previous, sample);
+  }
+
+  /** The second between two samples into the history: rates from the totals' difference, latency as snapshot() reports it. */
+  private recordSecond(previous: WindowSample, sample: WindowSample): void {
+    const elapsed = (sample.at - previous.at) / 1000;
+    const rate = (key: 'readsRedis' | 'readsMysql' | 'readsNone') => Math.max(0, sample[key] - previous[key]) / elapsed;
+    this.history.record({
+      at: sample.at,
+      readsPerSecond: { redis: rate('readsRedis'), mysql: rate('readsMysql'), none: rate('readsNone') },
+      latency: {
+        redis: this.window.latency(sample, 60, 0, this.latency.redis.maxMs),
+        mysql: this.window.latency(sample, 60, 1, this.latency.mysql.maxMs),
+        none: this.window.latency(sample, 60, 2, this.latency.none.maxMs),
+      },
+      redis: this.redis.state,
+      breaker: this.breaker.state,
+    });
   }
 
   /** The totals as a window sample; `copy` for the ring (a live one may share the histograms' arrays). */

@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { parseRedisUrl, type AppConfig } from '@rrl/config';
 import Redis, { type RedisOptions } from 'ioredis';
+import type { RecoveryProbeTarget } from './redis-recovery.probe';
 
 /** Where and as whom to connect, after the URL (which wins) is merged with host/port. */
 export interface RedisTarget {
@@ -86,6 +87,16 @@ function tlsOptions(config: AppConfig, host: string | null): ConnectionOptions {
     // SNI must be a host name; Node rejects an IP address here.
     ...(host === null || net.isIP(host) ? {} : { servername: host }),
   };
+}
+
+/**
+ * Where the recovery probe knocks: the configured node and credentials. Null in Sentinel mode, where
+ * the node is whichever master the sentinels name at the next attempt.
+ */
+export function recoveryProbeTarget(config: AppConfig): RecoveryProbeTarget | null {
+  if (isSentinelMode(config)) return null;
+  const t = resolveRedisTarget(config);
+  return { host: t.host, port: t.port, tls: t.tls ? tlsOptions(config, t.host) : null, username: t.username, password: t.password };
 }
 
 /** Hooks the connection service plugs into the client; kept out of config so this stays pure. */

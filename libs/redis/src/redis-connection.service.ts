@@ -3,22 +3,27 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { type AppConfig, InjectAppConfig } from '@rrl/config';
 import { redactSecrets } from '@rrl/common';
 import type { RedisConnectionState, RedisErrorKind, RedisResetResult, RedisStateTransition, RedisStatus } from '@rrl/contracts';
+import { errorMessage } from '@rrl/contracts';
 import type Redis from 'ioredis';
 import { backoffDelay } from './backoff';
+import { reconnectDelay } from './reconnect-delay';
 import {
   buildRedisOptions,
   createIoRedisClient,
   describeRedisEndpoint,
   describeSentinels,
-  formatHostPort,
   isSentinelMode,
+  recoveryProbeTarget,
   type RedisClientFactory,
   redisSecrets,
 } from './redis-client.factory';
-import { errorMessage } from '@rrl/contracts';
-import { classifyRedisError, HeartbeatTimeoutError } from './redis-errors';
+import { RedisClientSession, type RedisClientSessionHandlers, type RedisFailure } from './redis-client.session';
+import { classifyRedisError } from './redis-errors';
 import { RedisHeartbeat } from './redis-heartbeat';
+import { RedisRecoveryProbe } from './redis-recovery.probe';
 import { RedisStateMachine } from './redis-state-machine';
+import { describeTransition } from './redis-transition.log';
+import { StuckResetScheduler } from './stuck-reset.scheduler';
 import { StuckRetryDetector } from './stuck-retry.detector';
 
 /** Replaces how clients are built (tests pass a fake); ioredis by default. */
@@ -33,13 +38,11 @@ export interface RedisConnectionEvents {
   retry: [{ attempt: number; delayMs: number; errorKind: RedisErrorKind }];
 }
 
-type PendingError = { kind: RedisErrorKind; message: string };
-
 /**
- * Owns the one ioredis client: connects without ever blocking boot, reconnects with capped,
- * jittered backoff, detects half-open connections with a heartbeat, rebuilds a client whose
- * reconnect loop is stuck, and reports every state change (events, history, one log line).
- * Callers read `client` per call: a forced reset replaces it.
+ * The one Redis connection of the process. Composes a client session (the ioredis client and its
+ * events), the state machine (states, history, stats), the heartbeat (half-open sockets), the
+ * reconnect delay and the stuck-retry detector with its scheduler; connects without ever blocking
+ * boot. Callers read `client` per call: a forced reset replaces it.
  */
 @Injectable()
 export class RedisConnectionService implements OnModuleInit, OnApplicationShutdown {
@@ -48,17 +51,19 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
   private readonly machine: RedisStateMachine;
   private readonly heartbeat: RedisHeartbeat;
   private readonly detector: StuckRetryDetector;
+  private readonly stuckChecks: StuckResetScheduler;
+  /** Null in Sentinel mode (no fixed node to knock on) or when redis.connection.recoveryProbeInterval is 0. */
+  private readonly probe: RedisRecoveryProbe | null;
+  /** The probe reported Redis answering; the next ready confirms it. */
+  private probeReported = false;
+  /** The socket is being closed on purpose for a fresh one: the retry strategy answers 0. */
+  private freshSocket = false;
   private readonly endpoint: string;
   private readonly secrets: string[];
-  private current: Redis;
+  private session: RedisClientSession;
   private started = false;
   private stopping: Promise<void> | null = null;
   private resetting: Promise<RedisResetResult> | null = null;
-  private pendingError: PendingError | null = null;
-  private clientAttempts = 0;
-  private lastProgressAt = Date.now();
-  private autoResetTimer: NodeJS.Timeout | null = null;
-  private endRecoveryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectAppConfig() private readonly config: AppConfig,
@@ -71,8 +76,8 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     this.heartbeat = new RedisHeartbeat({
       intervalMs: c.heartbeatInterval,
       timeoutMs: c.heartbeatTimeout,
-      ping: () => this.current.ping(),
-      onTimeout: (waitedMs) => this.onHeartbeatTimeout(waitedMs),
+      ping: () => this.session.client.ping(),
+      onTimeout: (waitedMs) => this.session.dropHalfOpen(waitedMs),
     });
     this.detector = new StuckRetryDetector({
       threshold: config.redis.resilience.stuckRetryThreshold,
@@ -80,7 +85,23 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
       // a healthy reconnect loop reports something well within that.
       stallMs: 2 * (c.connectTimeout + 2 * c.commandTimeout + c.maxRetryDelay),
     });
-    this.current = this.buildClient();
+    this.stuckChecks = new StuckResetScheduler(config.redis.resilience.autoResetInterval, () => this.checkStuck());
+    const target = recoveryProbeTarget(config);
+    this.probe =
+      target && c.recoveryProbeInterval > 0
+        ? new RedisRecoveryProbe({
+            target,
+            intervalMs: c.recoveryProbeInterval,
+            // Half a command's budget: a Redis answering within it serves reads (the latency fault is
+            // 500 ms a way); a busy event loop on a shared machine still fits in it.
+            answerWithinMs: Math.max(1, Math.round(c.commandTimeout / 2)),
+            // A fresh socket per tenth of a command's budget while nothing answers: a latency spike
+            // that ends is seen within that, at most 20 connections a second at the defaults.
+            freshSocketEveryMs: Math.max(c.recoveryProbeInterval, Math.round(c.commandTimeout / 10)),
+            onAnswering: () => this.onProbeAnswered(),
+          })
+        : null;
+    this.session = this.openSession();
   }
 
   /** For code outside Nest (bench, tests): call start() and stop() yourself. */
@@ -98,7 +119,7 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
 
   /** The current client. Read it per call: a forced reset replaces the object. */
   get client(): Redis {
-    return this.current;
+    return this.session.client;
   }
 
   get state(): RedisConnectionState {
@@ -114,9 +135,8 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     if (this.started || this.stopping) return;
     this.started = true;
     this.machine.begin();
-    this.connectCurrent();
-    // unref: a periodic check must not keep a process alive on its own.
-    this.autoResetTimer = setInterval(() => this.checkStuck(), this.config.redis.resilience.autoResetInterval).unref();
+    this.session.connect();
+    this.stuckChecks.start();
   }
 
   /** Quits the client and clears every timer. Idempotent. */
@@ -149,6 +169,21 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
     return this.stuckReason() !== null;
   }
 
+  /**
+   * The cache's breaker opened while the connection is ready (commands time out or fail): probe on
+   * fresh sockets and, as soon as Redis answers fast there, reconnect so the breaker closes on that
+   * ready instead of waiting for its half-open timer. A fresh socket, because replies queued behind
+   * a latency spike keep the old one slow after the spike is over.
+   */
+  reportDegraded(): void {
+    if (this.started && !this.stopping && this.machine.state === 'ready') this.probe?.start();
+  }
+
+  /** The breaker closed again: nothing left to prove while the connection is ready. */
+  degradedCleared(): void {
+    if (this.machine.state === 'ready') this.probe?.stop();
+  }
+
   /** Rebuilds the client when the stuck detector says so; runs every autoResetInterval. */
   async forceResetIfStuck(): Promise<boolean> {
     const reason = this.stuckReason();
@@ -175,10 +210,10 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
   private replaceClient(reason: string): RedisResetResult {
     if (this.stopping) return { reset: false, reason: 'connection service is stopped', status: this.status() };
     if (!this.started) return { reset: false, reason: 'connection service is not started', status: this.status() };
-    const old = this.current;
-    let fresh: Redis;
+    const old = this.session;
+    let fresh: RedisClientSession;
     try {
-      fresh = this.buildClient();
+      fresh = this.openSession();
     } catch (err) {
       // E.g. the TLS CA file vanished: keep the old client rather than having none.
       const message = redactSecrets(errorMessage(err), this.secrets);
@@ -186,182 +221,105 @@ export class RedisConnectionService implements OnModuleInit, OnApplicationShutdo
       return { reset: false, reason: `could not build a new client: ${message}`, status: this.status() };
     }
     this.heartbeat.stop();
-    this.clearEndRecovery();
-    this.current = fresh;
-    discardClient(old);
+    this.stuckChecks.cancelPending();
+    this.session = fresh;
+    old.discard();
     this.machine.forcedReset(redactSecrets(reason, this.secrets));
-    this.connectCurrent();
+    this.session.connect();
     return { reset: true, reason, status: this.status() };
   }
 
   private stuckReason(): string | null {
     return this.detector.reason({
       state: this.machine.state,
-      clientAttempts: this.clientAttempts,
-      clientStatus: this.current.status,
-      lastProgressAt: this.lastProgressAt,
+      clientAttempts: this.session.attempts,
+      clientStatus: this.session.status,
+      lastProgressAt: this.session.lastProgressAt,
       now: Date.now(),
     });
   }
 
-  private buildClient(): Redis {
+  private openSession(): RedisClientSession {
     const client = this.createClient(buildRedisOptions(this.config, { retryStrategy: () => this.nextRetryDelay() }));
-    const mine =
-      <A extends unknown[]>(fn: (...args: A) => void) =>
-      (...args: A) => {
-        if (client === this.current && !this.stopping) fn(...args);
-      };
-    // Every client gets an error listener: without one ioredis prints each failure to stderr.
-    client.on(
-      'error',
-      mine((err: unknown) => this.onClientError(err)),
-    );
-    client.on(
-      'ready',
-      mine(() => this.onClientReady()),
-    );
-    client.on(
-      'reconnecting',
-      mine((delayMs: number) => this.onClientReconnecting(delayMs)),
-    );
-    client.on(
-      'end',
-      mine(() => this.onClientEnd()),
-    );
-    for (const event of ['connecting', 'connect', 'close'] as const)
-      client.on(
-        event,
-        mine(() => this.markProgress()),
-      );
-    this.clientAttempts = 0;
-    this.pendingError = null;
-    this.markProgress();
-    return client;
-  }
-
-  private connectCurrent(): void {
-    // Failures arrive as 'error'/'reconnecting' events; the promise only repeats them.
-    this.current.connect().catch(() => undefined);
+    return new RedisClientSession(client, this.secrets, this.sessionHandlers);
   }
 
   /** retryStrategy: never null, so ioredis never abandons the reconnect loop on its own. */
   private nextRetryDelay(): number {
-    const { retryDelay, maxRetryDelay } = this.config.redis.connection;
-    // Wrong credentials will not fix themselves quickly: retry at the cap, do not hammer.
-    if (this.pendingError?.kind === 'auth') return maxRetryDelay;
-    return backoffDelay(this.machine.attempt + 1, retryDelay, maxRetryDelay);
+    return reconnectDelay(
+      {
+        attempt: this.machine.attempt + 1,
+        errorKind: this.session.pendingErrorKind,
+        outageMs: this.machine.stats().currentOutageMs ?? 0,
+        immediate: this.consumeFreshSocket(),
+      },
+      this.config.redis.connection,
+    );
   }
 
-  private onClientError(err: unknown): void {
-    const kind = classifyRedisError(err);
-    const message = redactSecrets(errorMessage(err), this.secrets);
-    this.markProgress();
-    this.pendingError = { kind, message };
-    this.machine.recordError(kind, message);
-    if (this.events.listenerCount('error') > 0) this.events.emit('error', { kind, message });
+  private consumeFreshSocket(): boolean {
+    const fresh = this.freshSocket;
+    this.freshSocket = false;
+    return fresh;
   }
 
-  private onClientReady(): void {
-    this.markProgress();
-    this.pendingError = null;
-    this.clientAttempts = 0;
-    this.machine.ready(connectedNode(this.current));
-    this.heartbeat.start();
-    this.events.emit('ready');
+  /** Redis answered the probe fast: start the waiting attempt now, or trade a lagging socket for a fresh one. */
+  private onProbeAnswered(): boolean {
+    const acted =
+      this.machine.state === 'ready'
+        ? (this.freshSocket = this.session.reconnectFresh('Redis answers a fresh socket fast while this one lags: reconnecting'))
+        : this.session.reconnectNow();
+    this.probeReported ||= acted;
+    return acted;
   }
 
-  private onClientReconnecting(delayMs: number): void {
-    this.markProgress();
-    this.heartbeat.stop();
-    // A server that closes the socket (SIGKILL, shutdown, a dropped connection) sends no error:
-    // the close itself is the error, counted as one so every lost connection shows up by kind.
-    const cause = this.pendingError ?? this.closedWithoutError();
-    this.pendingError = null;
-    this.clientAttempts += 1;
-    this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message, delayMs });
-    this.events.emit('retry', { attempt: this.machine.attempt, delayMs, errorKind: cause.kind });
-  }
+  private readonly sessionHandlers: RedisClientSessionHandlers = {
+    error: (failure) => {
+      this.machine.recordError(failure.kind, failure.message);
+      this.emitError(failure);
+    },
+    ready: (node) => {
+      this.probe?.stop();
+      if (this.probeReported) this.probe?.confirmRecovered();
+      this.probeReported = false;
+      this.machine.ready(node);
+      this.heartbeat.start();
+      this.events.emit('ready');
+    },
+    retry: (cause, delayMs) => {
+      this.heartbeat.stop();
+      this.probe?.start();
+      this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message, delayMs });
+      this.events.emit('retry', { attempt: this.machine.attempt, delayMs, errorKind: cause.kind });
+    },
+    closedWithoutError: (cause) => this.emitError(cause),
+    /** ioredis gave up (no reconnect scheduled): rebuild after a backoff instead of staying dead. */
+    end: (cause) => {
+      this.heartbeat.stop();
+      this.probe?.start();
+      this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message });
+      const { retryDelay, maxRetryDelay } = this.config.redis.connection;
+      this.stuckChecks.checkAfter(backoffDelay(this.machine.attempt, retryDelay, maxRetryDelay));
+    },
+  };
 
-  private closedWithoutError(): { kind: RedisErrorKind; message: string } {
-    const cause = { kind: 'closed' as const, message: 'connection closed' };
-    if (this.events.listenerCount('error') > 0) this.events.emit('error', cause);
-    return cause;
-  }
-
-  /** ioredis gave up (no reconnect scheduled): rebuild after a backoff instead of staying dead. */
-  private onClientEnd(): void {
-    this.markProgress();
-    this.heartbeat.stop();
-    const cause = this.pendingError ?? { kind: 'closed' as const, message: 'client ended without scheduling a reconnect' };
-    this.machine.retryScheduled({ errorKind: cause.kind, message: cause.message });
-    this.clearEndRecovery();
-    const delay = backoffDelay(this.machine.attempt, this.config.redis.connection.retryDelay, this.config.redis.connection.maxRetryDelay);
-    this.endRecoveryTimer = setTimeout(() => this.checkStuck(), delay).unref();
-  }
-
-  private onHeartbeatTimeout(waitedMs: number): void {
-    const client = this.current;
-    if (client.status !== 'ready') return;
-    // Destroying the socket makes ioredis emit 'error' then 'close' and run its reconnect loop.
-    client.stream?.destroy(new HeartbeatTimeoutError(waitedMs));
+  private emitError(failure: RedisFailure): void {
+    if (this.events.listenerCount('error') > 0) this.events.emit('error', failure);
   }
 
   private onTransition(t: RedisStateTransition): void {
-    const cause = t.errorKind ? `, ${t.errorKind}${t.message ? `: ${t.message}` : ''}` : '';
-    const node = t.previousNode ? `, node ${t.previousNode} -> ${t.node}` : t.node ? `, node ${t.node}` : '';
-    const line = `${t.from} -> ${t.to} (attempt ${t.attempt}${cause}${node}) [${this.endpoint}]`;
-    if (t.to === 'auth-failed') this.logger.error(line);
-    else if (t.to === 'reconnecting') this.logger.warn(line);
-    else this.logger.log(line);
+    const { level, line } = describeTransition(t, this.endpoint);
+    this.logger[level](line);
     this.events.emit('transition', t);
-  }
-
-  private markProgress(): void {
-    this.lastProgressAt = Date.now();
-  }
-
-  private clearEndRecovery(): void {
-    if (this.endRecoveryTimer) clearTimeout(this.endRecoveryTimer);
-    this.endRecoveryTimer = null;
   }
 
   private async shutdown(): Promise<void> {
     this.started = false;
-    if (this.autoResetTimer) clearInterval(this.autoResetTimer);
-    this.autoResetTimer = null;
-    this.clearEndRecovery();
+    this.stuckChecks.stop();
     this.heartbeat.stop();
+    this.probe?.stop();
     await this.resetting?.catch(() => undefined);
     this.machine.stop();
-    await closeClient(this.current, this.config.redis.connection.commandTimeout);
+    await this.session.close(this.config.redis.connection.commandTimeout);
   }
-}
-
-/** "host:port" of the node the client's socket reached (in Sentinel mode: the master it was given). */
-function connectedNode(client: Redis): string | undefined {
-  const { remoteAddress, remotePort } = client.stream ?? {};
-  return remoteAddress && remotePort ? formatHostPort(remoteAddress, remotePort) : undefined;
-}
-
-/** Drops a client we no longer own: nothing it reports reaches the service any more. */
-function discardClient(client: Redis): void {
-  client.removeAllListeners();
-  client.on('error', () => undefined);
-  client.disconnect();
-}
-
-/** QUIT when connected (pending replies drain), else close the socket; resolves once closed. */
-async function closeClient(client: Redis, graceMs: number): Promise<void> {
-  if (client.status === 'ready') await client.quit().catch(() => undefined);
-  // Between attempts ioredis only clears its reconnect timer: no socket, and no 'end' follows.
-  const waitForEnd = client.status !== 'end' && client.status !== 'reconnecting';
-  let backstop: NodeJS.Timeout | undefined;
-  const ended = new Promise<void>((resolve) => {
-    client.once('end', () => resolve());
-    // disconnect() destroys the socket after disconnectTimeout (graceMs); this is a backstop.
-    backstop = setTimeout(resolve, graceMs * 2 + 100).unref();
-  });
-  client.disconnect();
-  if (waitForEnd) await ended;
-  clearTimeout(backstop);
 }

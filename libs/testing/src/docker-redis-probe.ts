@@ -1,3 +1,4 @@
+import { withTimeout } from '@rrl/common';
 import { Redis } from 'ioredis';
 
 export interface PingOnceOptions {
@@ -33,16 +34,17 @@ export async function pingOnce(port: number, opts: PingOnceOptions = {}): Promis
   let socketError: Error | undefined;
   client.on('error', (e: Error) => (socketError ??= e));
   // The connection handshake (HELLO) is not covered by commandTimeout: bound the whole probe.
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`PING timed out: no answer within ${2 * timeoutMs} ms`)), 2 * timeoutMs);
-  });
+  const deadline = 2 * timeoutMs;
   try {
-    return await Promise.race([client.connect().then(() => client.ping()), deadline]);
+    return await withTimeout(
+      client.connect().then(() => client.ping()),
+      deadline,
+      'PING',
+      () => new Error(`PING timed out: no answer within ${deadline} ms`),
+    );
   } catch (e) {
     throw socketError ?? e;
   } finally {
-    clearTimeout(timer);
     client.disconnect();
   }
 }

@@ -25,6 +25,10 @@ export class MariaDbProcess extends ManagedProcess {
         '--bind-address=127.0.0.1',
         '--user=root',
         '--skip-log-bin',
+        // utf8mb4 like Debian's configuration of a MariaDB server (--no-defaults alone gives latin1,
+        // which cannot store a chaos report's "→": its history row would fail to save).
+        '--character-set-server=utf8mb4',
+        '--collation-server=utf8mb4_general_ci',
       ],
       readyLine: /ready for connections/,
       startTimeoutMs: 30_000,

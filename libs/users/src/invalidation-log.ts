@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { In, Repository } from 'typeorm';
-import { DatabaseConnectionService } from './database-connection.service';
+import { DatabaseConnectionService } from '@rrl/database';
 import { PendingInvalidation } from './pending-invalidation.entity';
 
 /** A key and the token of the mark that made it pending. */

@@ -1,17 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, type AppConfig } from '@rrl/config';
-import { DatabaseConnectionService } from './database-connection.service';
-import { buildDataSourceOptions } from './database-options';
 import { InvalidationLog } from './invalidation-log';
 import { PendingInvalidation } from './pending-invalidation.entity';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 /**
- * The users table behind UsersRepository. Needs AppConfigModule. Boot never waits on the
- * database: TypeORM is told not to connect (manualInitialization) and DatabaseConnectionService
- * connects in the background, retrying until the server is there.
+ * The users table behind UsersRepository, and the pending-invalidation log. Needs AppConfigModule
+ * and DatabaseModule (libs/database) given USERS_SCHEMA, which creates these tables.
  */
 @Module({})
 export class UsersModule {
@@ -19,16 +15,9 @@ export class UsersModule {
     return {
       module: UsersModule,
       global: true,
-      imports: [
-        TypeOrmModule.forRootAsync({
-          inject: [APP_CONFIG],
-          // autoLoadEntities: other libraries' TypeOrmModule.forFeature entities (libs/history) join this DataSource.
-          useFactory: (config: AppConfig) => ({ ...buildDataSourceOptions(config), manualInitialization: true, autoLoadEntities: true }),
-        }),
-        TypeOrmModule.forFeature([User, PendingInvalidation]),
-      ],
-      providers: [DatabaseConnectionService, UsersRepository, InvalidationLog],
-      exports: [DatabaseConnectionService, UsersRepository, InvalidationLog],
+      imports: [TypeOrmModule.forFeature([User, PendingInvalidation])],
+      providers: [UsersRepository, InvalidationLog],
+      exports: [UsersRepository, InvalidationLog],
     };
   }
 }

@@ -4,9 +4,10 @@ import { AppConfigModule, loadConfig } from '@rrl/config';
 import { type AppError } from '@rrl/contracts';
 import { createTestDatabase, type TestDatabase } from '@rrl/testing';
 import type { DataSource } from 'typeorm';
-import { DatabaseConnectionService } from './database-connection.service';
+import { DatabaseConnectionService, DatabaseModule } from '@rrl/database';
 import { seedUser, seedUsers } from './seed';
 import { UsersModule } from './users.module';
+import { USERS_SCHEMA } from './users.schema';
 import { UsersRepository } from './users.repository';
 
 type Driver = 'sqlite' | 'mysql';
@@ -34,7 +35,9 @@ describe.each<Driver>(['sqlite', 'mysql'])('UsersRepository on %s', (driver) => 
         ? { mysql: { host: db.host, port: db.port, user: db.user, password: db.password, database: db.database } }
         : { sqlite: { file: ':memory:' } },
     });
-    app = await Test.createTestingModule({ imports: [AppConfigModule.forRoot({ config }), UsersModule.forRoot()] }).compile();
+    app = await Test.createTestingModule({
+      imports: [AppConfigModule.forRoot({ config }), DatabaseModule.forRoot({ schemas: [USERS_SCHEMA] }), UsersModule.forRoot()],
+    }).compile();
     app.useLogger(false);
     await app.init();
     await app.get(DatabaseConnectionService).whenConnected(20_000);

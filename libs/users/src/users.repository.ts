@@ -3,8 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { AppError, ERROR_CODES, type CreateUserInput, type Page, type UpdateUserInput, type UserDto } from '@rrl/contracts';
 import { Between, MoreThanOrEqual, Repository } from 'typeorm';
-import { DatabaseConnectionService } from './database-connection.service';
-import { toDatabaseError } from './database-errors';
+import { DatabaseConnectionService, toDatabaseError } from '@rrl/database';
 import { User } from './user.entity';
 import { pickWritable, toUserDto } from './user.mapper';
 

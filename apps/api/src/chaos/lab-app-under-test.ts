@@ -4,7 +4,8 @@ import type { AppObserver, AppUnderTest, RedisCredentials, SentinelDescription }
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import type { RedisConnectionState } from '@rrl/contracts';
 import { RedisConnectionService, resolveRedisTarget } from '@rrl/redis';
-import { DatabaseConnectionService, UsersRepository } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
+import { UsersRepository } from '@rrl/users';
 
 /** A database round trip for "the database answers again", kept short: it is polled. */
 const DB_PING_TIMEOUT_MS = 500;

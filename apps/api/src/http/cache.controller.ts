@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { UserCacheService } from '@rrl/cache';
-import type { CacheStats, ClearResult, WarmRequest, WarmResult } from '@rrl/contracts';
+import { MAX_USER_BATCH, type CacheStats, type ClearResult, type WarmRequest, type WarmResult } from '@rrl/contracts';
 import {
   IsInt,
   IsOptional,
@@ -43,11 +43,15 @@ export class WarmRequestDto implements WarmRequest {
   @Validate(NotBeforeFromId)
   toId?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, description: 'Users per pipelined batch (default redis.caching.warmBatchSize)' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_USER_BATCH,
+    description: 'Users per pipelined batch (default redis.caching.warmBatchSize)',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(10_000)
+  @Max(MAX_USER_BATCH)
   batchSize?: number;
 }
 

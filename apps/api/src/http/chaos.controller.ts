@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ChaosService } from '@rrl/chaos/nest';
 import { ChaosRunArchive } from '@rrl/history';
 import { SCENARIO_NAMES, type ChaosRun, type ChaosTargetsResponse, type ScenarioInfo } from '@rrl/contracts';
 import { ApiErrorResponses } from './api-error.dto';
 import { OperatorOnly } from './operator-token.guard';
-import { ChaosRunDto, ChaosTargetsDto, LogsQueryDto, SCENARIO_BODY_SCHEMA, ScenarioInfoDto, TargetLogsDto } from './chaos.dto';
+import { ChaosRunDto, ChaosTargetsDto, LogsQueryDto, ScenarioInfoDto, TargetLogsDto } from './chaos.dto';
 
 @ApiTags('chaos')
 @OperatorOnly()
@@ -44,7 +44,6 @@ export class ChaosController {
     summary: 'Start a scenario on a target; it runs in the background (one at a time) and restores the target when it ends or is cancelled',
   })
   @ApiParam({ name: 'name', enum: SCENARIO_NAMES })
-  @ApiBody({ schema: SCENARIO_BODY_SCHEMA as never })
   @ApiAcceptedResponse({ type: ChaosRunDto })
   @ApiErrorResponses(400, 404, 409, 503)
   start(@Param('name') name: string, @Body() params: Record<string, unknown>): Promise<ChaosRun> {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type OpenAPIObject } from '@nestjs/swagger';
 import {
   CHAOS_DRIVER_NAMES,
   CHAOS_RUN_STATUSES,
@@ -123,25 +123,23 @@ export class ScenarioInfoDto implements ScenarioInfo {
   >;
 }
 
-/** The request body of POST /api/chaos/scenarios/:name (validated per scenario by the runner). */
-export const SCENARIO_BODY_SCHEMA = {
-  type: 'object',
-  required: ['target'],
-  additionalProperties: false,
-  properties: {
-    target: {
-      type: 'string',
-      example: 'process:redis-6390',
-      description: 'A target id from GET /api/chaos/targets (the Redis one for both-down)',
-    },
-    downtimeMs: { type: 'integer', minimum: 0, description: 'crash, stop-start (default 5000), restart (default 45000)' },
-    durationMs: {
-      type: 'integer',
-      minimum: 1,
-      description: 'pause, auth-failure, partition, latency, mysql-outage, both-down (default 10000)',
-    },
-    latencyMs: { type: 'integer', minimum: 0, description: 'latency (default 500)' },
-    jitterMs: { type: 'integer', minimum: 0, description: 'latency (default 100, at most latencyMs)' },
-    mysqlTarget: { type: 'string', description: 'both-down: the MySQL target id' },
-  },
-} as const;
+/** The path of POST /api/chaos/scenarios/:name in the OpenAPI document. */
+export const SCENARIO_START_PATH = '/api/chaos/scenarios/{name}';
+
+/**
+ * Documents the body of POST /api/chaos/scenarios/:name as the scenarios' own parameter schemas
+ * (the zod schemas the runner validates with, as GET /api/chaos/scenarios lists them), so the two
+ * cannot drift apart: one schema per scenario, titled with its name.
+ */
+export function documentScenarioBodies(document: OpenAPIObject, scenarios: readonly ScenarioInfo[]): OpenAPIObject {
+  const start = document.paths[SCENARIO_START_PATH]?.post;
+  if (!start) throw new Error(`${SCENARIO_START_PATH} is not in the OpenAPI document`);
+  // z.toJSONSchema's output for these objects of strings and bounded integers uses only keywords OpenAPI 3.0 shares.
+  const schema = { anyOf: scenarios.map((s) => ({ title: s.name, ...s.parameters })) } as object;
+  start.requestBody = {
+    required: false,
+    description: 'The parameters of the scenario named in the path (validated with its schema; unknown fields are refused)',
+    content: { 'application/json': { schema } },
+  };
+  return document;
+}

@@ -14,6 +14,7 @@ export const idParamPipe = new ParseIntPipe({ exceptionFactory: invalidId });
  */
 export function parseIdParam(raw: string): number {
   const id = +raw;
-  if (!/^-?\d+$/.test(String(id)) || !Number.isFinite(id)) throw invalidId();
+  // An integer whose String() is plain digits, i.e. below 1e21 (the same test without a string and a regex per request).
+  if (!Number.isInteger(id) || Math.abs(id) >= 1e21) throw invalidId();
   return id;
 }

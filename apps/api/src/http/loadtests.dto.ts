@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   KEY_DISTRIBUTIONS,
   LOADTEST_PHASES,
+  LOADTEST_LIMITS,
   LOADTEST_STATUSES,
   type KeyDistribution,
   type LatencySummary,
@@ -17,19 +18,17 @@ import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, Max, Min, Valid
 
 /** Body and OpenAPI shapes of the loop-test API; the types themselves live in @rrl/contracts. */
 
-/** The bounds: 100 million iterations (hours at the in-process rate), 1000 concurrent. */
-const MAX_ITERATIONS = 100_000_000;
-const MAX_CONCURRENCY = 1000;
+const { maxIterations: MAX_ITERATIONS, maxKeys: MAX_KEYS, maxConcurrency: MAX_CONCURRENCY } = LOADTEST_LIMITS;
 
 export class LoadTestKeysDto {
   @ApiProperty({ enum: KEY_DISTRIBUTIONS, description: 'zipf: user 1 is the hottest, user k read 1/k as often' })
   @IsIn(KEY_DISTRIBUTIONS)
   distribution!: KeyDistribution;
 
-  @ApiProperty({ minimum: 1, maximum: MAX_ITERATIONS, example: 1000, description: 'users 1..count are read and written' })
+  @ApiProperty({ minimum: 1, maximum: MAX_KEYS, example: 1000, description: 'users 1..count are read and written' })
   @IsInt()
   @Min(1)
-  @Max(MAX_ITERATIONS)
+  @Max(MAX_KEYS)
   count!: number;
 }
 

@@ -1,4 +1,11 @@
-import { CLIENT_MESSAGE_TYPES, ERROR_CODES, type ClientMessage, type ClientMessageType } from '@rrl/contracts';
+import {
+  CLIENT_MESSAGE_TYPES,
+  ERROR_CODES,
+  FEED_TICK_LIMITS,
+  METRICS_HISTORY_SECONDS,
+  type ClientMessage,
+  type ClientMessageType,
+} from '@rrl/contracts';
 import { MAX_MESSAGE_BYTES } from './live.options';
 
 export type ParsedClientMessage = { ok: true; message: ClientMessage } | { ok: false; code: string; message: string };
@@ -24,7 +31,9 @@ export function parseClientMessage(raw: Buffer | ArrayBuffer | Buffer[], isBinar
     return fail(ERROR_CODES.VALIDATION_FAILED, `unknown message type ${JSON.stringify(type)}; known: ${CLIENT_MESSAGE_TYPES.join(', ')}`);
   }
   if (typeof data !== 'object' || data === null)
-    return fail(ERROR_CODES.VALIDATION_FAILED, `"${type}" needs data: { "logs": ["<target id>", ...] }`);
+    return fail(ERROR_CODES.VALIDATION_FAILED, `"${type}" needs data: ${DATA_SHAPES[type as ClientMessageType]}`);
+  if (type === 'feed') return parseFeed(data);
+  if (type === 'history') return parseHistory(data);
   const { logs, token } = data as { logs?: unknown; token?: unknown };
   if (!Array.isArray(logs) || logs.length === 0 || !logs.every((l) => typeof l === 'string' && l.length > 0 && l.length <= 256)) {
     return fail(ERROR_CODES.VALIDATION_FAILED, `"${type}": data.logs must be a non-empty list of target ids`);
@@ -37,4 +46,33 @@ export function parseClientMessage(raw: Buffer | ArrayBuffer | Buffer[], isBinar
       ? { type, data: { logs: ids, ...(token === undefined ? {} : { token }) } }
       : { type: 'unsubscribe', data: { logs: ids } };
   return { ok: true, message };
+}
+
+const DATA_SHAPES: Record<ClientMessageType, string> = {
+  subscribe: '{ "logs": ["<target id>", ...], "token"?: "..." }',
+  unsubscribe: '{ "logs": ["<target id>", ...] }',
+  feed: `{ "tickMs": ${FEED_TICK_LIMITS.minMs}..${FEED_TICK_LIMITS.maxMs} or null to pause }`,
+  history: `{ "seconds": 1..${METRICS_HISTORY_SECONDS} }`,
+};
+
+function parseFeed({ tickMs }: { tickMs?: unknown }): ParsedClientMessage {
+  const { minMs, maxMs } = FEED_TICK_LIMITS;
+  if (tickMs === null) return { ok: true, message: { type: 'feed', data: { tickMs: null } } };
+  if (typeof tickMs !== 'number' || !Number.isInteger(tickMs) || tickMs < minMs || tickMs > maxMs) {
+    return fail(
+      ERROR_CODES.VALIDATION_FAILED,
+      `"feed": data.tickMs must be a whole number of milliseconds from ${minMs} (${1000 / minMs} ticks a second at most) to ${maxMs}, or null to pause; got ${JSON.stringify(tickMs)}`,
+    );
+  }
+  return { ok: true, message: { type: 'feed', data: { tickMs } } };
+}
+
+function parseHistory({ seconds }: { seconds?: unknown }): ParsedClientMessage {
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1 || seconds > METRICS_HISTORY_SECONDS) {
+    return fail(
+      ERROR_CODES.VALIDATION_FAILED,
+      `"history": data.seconds must be a whole number from 1 to ${METRICS_HISTORY_SECONDS} (the server keeps 15 minutes); got ${JSON.stringify(seconds)}`,
+    );
+  }
+  return { ok: true, message: { type: 'history', data: { seconds } } };
 }

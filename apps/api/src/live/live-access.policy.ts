@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ChaosAccess } from '@rrl/chaos/nest';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { AppError, ERROR_CODES, errorMessage, type HelloData, type ServerMessageType } from '@rrl/contracts';
+import { LIVE_PROTOCOL } from './live-auth';
 
 /**
  * What anyone may read, as GET /metrics and /health already say it: every other message (chaos
@@ -15,6 +16,8 @@ const PUBLIC_MESSAGES: ReadonlySet<ServerMessageType> = new Set([
   'breaker-state',
   'subscribed',
   'error',
+  'feed',
+  'history',
 ]);
 
 export type TokenProblem = { code: string; message: string } | null;
@@ -53,6 +56,13 @@ export class LiveAccessPolicy {
     return authorized ? data : { ...data, chaosRun: null, loadtest: null, logTargets: [] };
   }
 
+  /** What a client without the token is told when it asks for logs. */
+  missingTokenProblem(): { code: string; message: string } {
+    return this.access.enabled
+      ? { code: ERROR_CODES.UNAUTHORIZED, message: `log feeds need the chaos token: ${LIVE_TOKEN_HINT}` }
+      : { code: ERROR_CODES.CHAOS_DISABLED, message: 'log feeds are disabled: set CHAOS_TOKEN (config chaos.token)' };
+  }
+
   /** null when `token` is the operator token; otherwise what the client is told (401, 403, 429). */
   async tokenProblem(token: string, client: string): Promise<TokenProblem> {
     try {
@@ -63,3 +73,5 @@ export class LiveAccessPolicy {
     }
   }
 }
+
+const LIVE_TOKEN_HINT = `send it in the subscribe message ({"type":"subscribe","data":{"logs":[...],"token":"..."}}), as ?token=..., or offer the subprotocols "${LIVE_PROTOCOL}" and "bearer.<token>"`;

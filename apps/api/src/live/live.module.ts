@@ -1,6 +1,12 @@
 import { type DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ApiLogTap } from './api-log-tap';
 import { LiveAccessPolicy } from './live-access.policy';
+import { LiveEventFanout } from './live-event.fanout';
+import { LiveHelloBuilder } from './live-hello.builder';
+import { LiveLogFeed } from './live-log.feed';
+import { LiveMessageHandler } from './live-message.handler';
+import { LiveSessionRegistry } from './live-session.registry';
+import { LiveTickScheduler } from './live-tick.scheduler';
 import { LiveGateway } from './live.gateway';
 import { LIVE_DEFAULTS, LIVE_OPTIONS, type LiveOptions } from './live.options';
 
@@ -22,7 +28,13 @@ export class LiveModule {
       providers: [
         { provide: LIVE_OPTIONS, useValue: { ...LIVE_DEFAULTS, ...limits } },
         { provide: ApiLogTap, useValue: apiLogTap },
+        LiveSessionRegistry,
+        LiveTickScheduler,
+        LiveEventFanout,
+        LiveLogFeed,
         LiveAccessPolicy,
+        LiveMessageHandler,
+        LiveHelloBuilder,
         LiveGateway,
       ],
       exports: [LiveGateway],

@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
+import { FEED_TICK_LIMITS } from '@rrl/contracts';
 
 /** Limits of the WebSocket feed; defaults below, tests shrink them (LIVE_OPTIONS provider). */
 export interface LiveOptions {
-  /** `metrics` tick. */
+  /** `metrics` tick of a client that has not asked for a rate (a `feed` message sets its own). */
   tickMs: number;
   /** How often queued messages and batched log lines are written to each client. */
   flushMs: number;
@@ -21,7 +22,7 @@ export interface LiveOptions {
 }
 
 export const LIVE_DEFAULTS: LiveOptions = {
-  tickMs: 1000,
+  tickMs: FEED_TICK_LIMITS.defaultMs,
   // 10 writes a second: a 10 k lines/s flood goes out as ~1 000-line messages, not 10 000 frames.
   flushMs: 100,
   highWaterBytes: 256 * 1024,

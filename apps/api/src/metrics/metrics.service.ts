@@ -12,7 +12,7 @@ import type {
 } from '@rrl/contracts';
 import { MetricsRecorder, PrometheusExporter } from '@rrl/metrics';
 import { RedisConnectionService } from '@rrl/redis';
-import { DatabaseConnectionService } from '@rrl/users';
+import { DatabaseConnectionService } from '@rrl/database';
 import { LOADTEST_FEED, type LoadTestFeed } from '../live/loadtest-feed';
 
 /**

@@ -43,6 +43,24 @@ export async function runUnderLoad(lab: Lab, ids: number[], name: string, body: 
 
 export const eventsOf = (run: ChaosRun, type: string) => run.timeline.filter((e) => e.type === type);
 
+/** How long the run took, start to end, by its own timestamps. */
+export const runSpanMs = (run: ChaosRun) => Date.parse(run.endedAt ?? '') - Date.parse(run.startedAt);
+
+/**
+ * A figure of the report (time to detect, to recover, to promotion) was measured and lies inside
+ * the run's own span: it was taken from the run's events, not from another clock. How long it is
+ * on a quiet machine is the fault matrix bench's to say (bench/fault-matrix.ts, docs/fault-matrix.md);
+ * an upper bound in wall-clock time here would only measure how busy the machine is.
+ */
+export function expectWithinRun(run: ChaosRun, figures: Record<string, number | null | undefined>): void {
+  const span = runSpanMs(run);
+  for (const [name, ms] of Object.entries(figures)) {
+    expect({ [name]: ms }).toEqual({ [name]: expect.any(Number) });
+    expect(ms).toBeGreaterThanOrEqual(0);
+    expect(ms).toBeLessThanOrEqual(span);
+  }
+}
+
 export interface RedisChaosLab extends RedisLab {
   /** The redis-server's chaos target id. */
   target: string;

@@ -65,7 +65,14 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const url = await app.getUrl();
   const base = url.replace('[::1]', '127.0.0.1');
   if (opts.waitForDatabase !== false) {
-    await waitFor('database connected', async () => (await fetch(`${base}/health/ready`)).status === 200, 30_000);
+    // Closed when it never gets there: the caller has no handle to close, and a lab left running
+    // keeps reconnecting (Jest never exits) and holds connections of the shared MariaDB.
+    await waitFor('database connected', async () => (await fetch(`${base}/health/ready`)).status === 200, 30_000).catch(
+      async (e: unknown) => {
+        await app.close();
+        throw e;
+      },
+    );
   }
   const token = runtime.config.chaos.token;
   return { ...labClient(base, token ? { authorization: `Bearer ${token}` } : {}), app, config: runtime.config, close: () => app.close() };

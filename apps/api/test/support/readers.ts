@@ -20,9 +20,8 @@ export async function read(lab: LabClient, id: number): Promise<ReadOutcome> {
   return { status: r.status, source: r.body?.source, name: r.body?.user?.name, code: r.body?.code, at: t0, ms: performance.now() - t0 };
 }
 
-/** Runs `fn` concurrently `concurrency` wide until `until()` is true; returns every outcome. */
-async function hammer<T>(concurrency: number, fn: () => Promise<T>, until: () => boolean): Promise<T[]> {
-  const out: T[] = [];
+/** Runs `fn` concurrently `concurrency` wide until `until()` is true, pushing every outcome to `out`. */
+async function hammer<T>(concurrency: number, fn: () => Promise<T>, until: () => boolean, out: T[] = []): Promise<T[]> {
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (!until()) out.push(await fn());
@@ -31,17 +30,22 @@ async function hammer<T>(concurrency: number, fn: () => Promise<T>, until: () =>
   return out;
 }
 
-/** Concurrent readers over `ids` until stopped; `completed()` counts reads so far, stop() returns every outcome. */
+/**
+ * Concurrent readers over `ids` until stopped; `completed()` counts reads so far, `outcomes()` are
+ * the reads answered so far, stop() returns every outcome.
+ */
 export function readers(lab: LabClient, ids: number[], concurrency = 6) {
   let stop = false;
   let i = 0;
   let completed = 0;
+  const out: ReadOutcome[] = [];
   const done = hammer(
     concurrency,
     () => read(lab, ids[i++ % ids.length]).finally(() => completed++),
     () => stop,
+    out,
   );
-  return { completed: () => completed, stop: async () => ((stop = true), done) };
+  return { completed: () => completed, outcomes: (): readonly ReadOutcome[] => out, stop: async () => ((stop = true), done) };
 }
 
 export async function createUsers(lab: LabClient, n: number, tag: string): Promise<number[]> {

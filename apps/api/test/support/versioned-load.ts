@@ -16,7 +16,7 @@ export interface VersionedLoadResult {
 /**
  * Readers over `ids` and writers renaming them to ever newer versions ("<tag> <id> v<n>"), until
  * stopped. Each writer owns its own users, so the version acknowledged last is the newest: a read
- * older than that is stale. `completed()` counts reads so far.
+ * older than that is stale. `completed()` counts reads so far, `progress()` is the result so far.
  */
 export function versionedLoad(lab: Lab, ids: number[], tag: string, { readers = 6, writers = 2 } = {}) {
   const acked = new Map<number, number>();
@@ -49,6 +49,7 @@ export function versionedLoad(lab: Lab, ids: number[], tag: string, { readers = 
   const all = [...Array.from({ length: readers }, reader), ...Array.from({ length: writers }, (_, k) => writer(k))];
   return {
     completed: () => result.reads.length,
+    progress: (): Readonly<VersionedLoadResult> => result,
     stop: async (): Promise<VersionedLoadResult> => {
       running = false;
       await Promise.all(all);

@@ -1,8 +1,14 @@
+import { useRef, useSyncExternalStore } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type uPlot from 'uplot';
 import type { MetricReadSource } from '@rrl/contracts';
 import { TimeChart } from './time-chart';
-import type { MetricHistory } from '../live/metric-history';
-import { formatNumber, formatTime } from '../lib/format';
+import { ViewControls } from './view-controls';
+import { connectionQuery } from '../live/live-queries';
+import type { MetricHistory, MetricPoint } from '../live/metric-history';
+import { formatNumber } from '../lib/format';
+import { faultSummary } from './fault-summary';
+import { useViewSettings } from '../lib/view-settings';
 
 /** Colours with ≥ 3:1 contrast against white (WCAG AA for graphics), told apart by the legend text too. */
 const COLOURS: Record<MetricReadSource, string> = { redis: '#c0392b', mysql: '#1f5fa8', none: '#555555' };
@@ -14,15 +20,13 @@ const FILLS: Record<MetricReadSource, string> = {
 const STACK: MetricReadSource[] = ['redis', 'mysql', 'none'];
 
 /** Stacked reads per second: each series is the running sum, drawn top-down so fills layer; the legend shows own values. */
-function stackedReads(h: MetricHistory): uPlot.AlignedData {
-  const pts = h.points.toArray();
+function stackedReads(pts: MetricPoint[]): uPlot.AlignedData {
   const xs = pts.map((p) => p.t);
   const sums = STACK.map((_, i) => pts.map((p) => STACK.slice(0, i + 1).reduce((acc, s) => acc + p.readsPerSecond[s], 0)));
   return [xs, ...sums.reverse()];
 }
 
-function latency(h: MetricHistory): uPlot.AlignedData {
-  const pts = h.points.toArray();
+function latency(pts: MetricPoint[]): uPlot.AlignedData {
   return [
     pts.map((p) => p.t),
     pts.map((p) => p.p99.redis),
@@ -32,31 +36,30 @@ function latency(h: MetricHistory): uPlot.AlignedData {
   ];
 }
 
-/** Describes the bands and markers in words for screen readers and for anyone reading the page. */
-function faultSummary(h: MetricHistory): string {
-  const outages = h.outages();
-  const open = h.breakerOpen();
-  const parts = [
-    outages.length
-      ? `Redis outages in view: ${outages.map((o) => `${formatTime(o.from * 1000)}–${formatTime(o.to * 1000)}`).join(', ')}`
-      : 'no Redis outage in view',
-    open.length ? `breaker open ${open.length} time(s)` : 'breaker closed throughout',
-  ];
-  const markers = h.markers.toArray().slice(-3);
-  if (markers.length) parts.push(`chaos: ${markers.map((m) => `${m.label} at ${formatTime(m.t * 1000)}`).join('; ')}`);
-  return parts.join('; ');
+/** Re-renders on every history change (a tick, a transition, a marker), not only when the page does. */
+function useHistoryVersion(history: MetricHistory): number {
+  return useSyncExternalStore(
+    (l) => history.subscribe(l),
+    () => history.version,
+  );
 }
 
 const REVERSED = [...STACK].reverse();
 
-export function ReadsChart({ history, summary }: { history: MetricHistory; summary: string }) {
+export function ReadsChart({ history, summary, windowSeconds }: { history: MetricHistory; summary: string; windowSeconds: number }) {
+  // The legend's idx is an index into the points drawn: keep them for its values.
+  const shown = useRef<MetricPoint[]>([]);
   return (
     <TimeChart
       title="Reads per second by source"
       summary={summary}
       history={history}
+      windowSeconds={windowSeconds}
       yLabel="reads/s"
-      data={stackedReads}
+      data={(pts) => {
+        shown.current = pts;
+        return stackedReads(pts);
+      }}
       series={REVERSED.map((s) => ({
         label: s === 'none' ? 'failed' : s,
         stroke: COLOURS[s],
@@ -64,7 +67,7 @@ export function ReadsChart({ history, summary }: { history: MetricHistory; summa
         // The series holds the running sum: show this source's own rate in the legend.
         value: (_u, v, seriesIdx, idx) => {
           if (v === null || idx === null) return '—';
-          const p = history.points.at(idx);
+          const p = shown.current[idx];
           return p ? formatNumber(p.readsPerSecond[REVERSED[seriesIdx - 1]], 0) : '—';
         },
       }))}
@@ -72,17 +75,22 @@ export function ReadsChart({ history, summary }: { history: MetricHistory; summa
   );
 }
 
-/** The stacked reads chart, the latency chart and a key that also says in words what the bands show. */
+/** The view controls, the stacked reads chart, the latency chart and a key that also says in words what the bands show. */
 export function MetricCharts({ history, withLatency = true }: { history: MetricHistory; withLatency?: boolean }) {
-  const summary = faultSummary(history);
+  useHistoryVersion(history);
+  const { windowSeconds } = useViewSettings();
+  const { data: connection } = useQuery(connectionQuery);
+  const summary = faultSummary(history, windowSeconds, connection);
   return (
-    <div className="charts">
-      <ReadsChart history={history} summary={summary} />
+    <div className={withLatency ? 'charts' : 'charts charts-single'}>
+      <ViewControls />
+      <ReadsChart history={history} summary={summary} windowSeconds={windowSeconds} />
       {withLatency && (
         <TimeChart
           title="Read latency by source"
           summary={summary}
           history={history}
+          windowSeconds={windowSeconds}
           yLabel="ms"
           data={latency}
           series={[
@@ -95,7 +103,8 @@ export function MetricCharts({ history, withLatency = true }: { history: MetricH
       )}
       <p className="chart-key">
         <span className="key key-outage" aria-hidden="true" /> Redis outage <span className="key key-breaker" aria-hidden="true" /> breaker
-        open <span className="key key-marker" aria-hidden="true" /> chaos action. <span data-testid="fault-summary">{summary}</span>
+        open or half-open <span className="key key-marker" aria-hidden="true" /> chaos action.{' '}
+        <span data-testid="fault-summary">{summary}</span>
       </p>
     </div>
   );

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { xRange } from './time-range';
 import 'uplot/dist/uPlot.min.css';
-import type { Interval, MetricHistory } from '../live/metric-history';
+import type { Interval, MetricHistory, MetricPoint } from '../live/metric-history';
 
 export interface ChartSeries {
   label: string;
@@ -17,8 +17,11 @@ interface TimeChartProps {
   /** Text for screen readers: what the chart shows right now. */
   summary: string;
   history: MetricHistory;
+  /** The time window drawn, seconds (ViewSettings). */
+  windowSeconds: number;
   series: ChartSeries[];
-  data: (history: MetricHistory) => uPlot.AlignedData;
+  /** The points in view into uPlot's columns (the legend's idx indexes these points). */
+  data: (points: MetricPoint[]) => uPlot.AlignedData;
   yLabel: string;
   height?: number;
 }
@@ -28,7 +31,7 @@ const BREAKER_FILL = 'rgba(180, 110, 0, 0.22)';
 const MARKER_STROKE = '#5b2a86';
 
 /** Outages and breaker-open stretches as bands, chaos actions as labelled vertical lines, under the series. */
-function faultsPlugin(history: MetricHistory): uPlot.Plugin {
+function faultsPlugin(history: MetricHistory, windowSeconds: () => number): uPlot.Plugin {
   const band = (u: uPlot, intervals: Interval[], fill: string, top: number, height: number) => {
     u.ctx.fillStyle = fill;
     for (const { from, to } of intervals) {
@@ -42,9 +45,9 @@ function faultsPlugin(history: MetricHistory): uPlot.Plugin {
       drawClear: (u) => {
         const { top, height } = u.bbox;
         u.ctx.save();
-        band(u, history.outages(), OUTAGE_FILL, top, height);
+        band(u, history.outages(windowSeconds()), OUTAGE_FILL, top, height);
         // The breaker band sits in the top fifth so both show when they overlap.
-        band(u, history.breakerOpen(), BREAKER_FILL, top, height / 5);
+        band(u, history.breakerOpen(windowSeconds()), BREAKER_FILL, top, height / 5);
         u.ctx.restore();
       },
       draw: (u) => {
@@ -57,7 +60,7 @@ function faultsPlugin(history: MetricHistory): uPlot.Plugin {
         u.ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
         // A label only where it does not run into the previous one: chaos actions come in bursts.
         let labelEnd = -Infinity;
-        for (const m of history.markers.toArray()) {
+        for (const m of history.markersInView(windowSeconds())) {
           if (m.t < min || m.t > max) continue;
           const x = u.valToPos(m.t, 'x', true);
           u.ctx.beginPath();
@@ -66,8 +69,12 @@ function faultsPlugin(history: MetricHistory): uPlot.Plugin {
           u.ctx.stroke();
           if (x < labelEnd) continue;
           const label = m.label.length > 24 ? `${m.label.slice(0, 23)}…` : m.label;
-          u.ctx.fillText(label, x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
-          labelEnd = x + u.ctx.measureText(label).width + 12 * devicePixelRatio;
+          const width = u.ctx.measureText(label).width;
+          // Near the right edge (a run that just started) the label goes left of its line, not off the chart.
+          const right = u.bbox.left + u.bbox.width;
+          const at = x + 4 * devicePixelRatio + width > right ? x - 4 * devicePixelRatio - width : x + 4 * devicePixelRatio;
+          u.ctx.fillText(label, at, top + 12 * devicePixelRatio);
+          labelEnd = Math.max(x, at + width) + 8 * devicePixelRatio;
         }
         u.ctx.restore();
       },
@@ -76,13 +83,18 @@ function faultsPlugin(history: MetricHistory): uPlot.Plugin {
 }
 
 /**
- * A live uPlot chart over the history's ring buffers: created once, fed with setData on every tick,
- * resized with its container. The x axis is the last five minutes of wall-clock time.
+ * A live uPlot chart over the history's ring buffers: created once, fed with setData on every tick
+ * and window change, resized with its container. The x axis is the chosen window of wall-clock
+ * time up to the newest moment the page knows.
  */
-export function TimeChart({ title, summary, history, series, data, yLabel, height = 220 }: TimeChartProps) {
+export function TimeChart({ title, summary, history, windowSeconds, series, data, yLabel, height = 220 }: TimeChartProps) {
   const container = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<uPlot | null>(null);
   const dataRef = useRef(data);
   dataRef.current = data;
+  const windowRef = useRef(windowSeconds);
+  windowRef.current = windowSeconds;
+  const columns = () => dataRef.current(history.visible(windowRef.current));
 
   useEffect(() => {
     const el = container.current;
@@ -90,28 +102,34 @@ export function TimeChart({ title, summary, history, series, data, yLabel, heigh
     const opts: uPlot.Options = {
       width: Math.max(el.clientWidth, 280),
       height,
-      plugins: [faultsPlugin(history)],
+      plugins: [faultsPlugin(history, () => windowRef.current)],
       legend: { live: true },
       cursor: { drag: { x: false, y: false } },
       scales: {
-        // At least the last minute: with one point (or none) uPlot's default range spans years.
-        x: { time: true, range: (_u, min, max) => xRange(min, max) },
+        // The whole window, even before it has filled (with one point uPlot's default range spans years).
+        x: { time: true, range: () => xRange(history.end(), windowRef.current) },
         y: { range: (_u, _min, max) => [0, Math.max(max * 1.1, 1)] },
       },
       axes: [{ stroke: '#333' }, { stroke: '#333', label: yLabel, size: 60 }],
       series: [{ label: 'time' }, ...series.map((s) => ({ label: s.label, stroke: s.stroke, fill: s.fill, width: 2, value: s.value }))],
     };
-    const chart = new uPlot(opts, dataRef.current(history), el);
-    const unsubscribe = history.subscribe(() => chart.setData(dataRef.current(history)));
+    const chart = new uPlot(opts, columns(), el);
+    chartRef.current = chart;
+    const unsubscribe = history.subscribe(() => chart.setData(columns()));
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(el.clientWidth, 280), height }));
     resize.observe(el);
     return () => {
       unsubscribe();
       resize.disconnect();
       chart.destroy();
+      chartRef.current = null;
     };
-    // Built once per history: series and labels are fixed per chart, data comes through dataRef.
+    // Built once per history: series and labels are fixed per chart, data and window come through refs.
   }, [history, height]);
+
+  useEffect(() => {
+    chartRef.current?.setData(columns());
+  }, [windowSeconds]);
 
   return (
     <figure className="chart">

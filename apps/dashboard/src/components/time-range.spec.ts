@@ -1,12 +1,9 @@
 import { xRange } from './time-range';
 
 describe('xRange (the charts’ time axis)', () => {
-  it('shows at least the minute up to the last point, so a fresh page is not scaled over years', () => {
-    expect(xRange(1000, 1000)).toEqual([940, 1000]);
-    expect(xRange(1000, 1030)).toEqual([970, 1030]);
-  });
-
-  it('keeps a span longer than a minute as it is', () => {
-    expect(xRange(1000, 1300)).toEqual([1000, 1300]);
+  it('spans exactly the chosen window up to the newest moment, however little data there is yet', () => {
+    expect(xRange(1000, 60)).toEqual([940, 1000]);
+    expect(xRange(1000, 300)).toEqual([700, 1000]);
+    expect(xRange(1000, 900)).toEqual([100, 1000]);
   });
 });

@@ -1,5 +1,5 @@
-/** The time axis (seconds): the data's own span, but never less than the minute up to its last point. */
-export function xRange(min: number | null, max: number | null): [number, number] {
-  const end = max ?? Date.now() / 1000;
-  return [Math.min(min ?? end, end - 60), end];
+/** The time axis (epoch seconds): the window up to the newest moment known (now, before any). */
+export function xRange(end: number | null, windowSeconds: number): [number, number] {
+  const last = end ?? Date.now() / 1000;
+  return [last - windowSeconds, last];
 }

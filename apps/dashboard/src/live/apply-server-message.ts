@@ -30,6 +30,8 @@ export function applyServerMessage({ queryClient: qc, history, logs }: LiveSinks
       qc.setQueryData(liveKeys.loadtestCurrent, d.loadtest);
       qc.setQueryData(liveKeys.feedError, null);
       history.addSnapshot(d.metrics);
+      for (const e of d.chaosRun?.timeline ?? []) if (MARKED_EVENTS.has(e.type)) history.addMarker(e.at, e.message);
+      if (d.chaosRun) history.addMarker(d.chaosRun.startedAt, `${d.chaosRun.scenario} started`);
       // What happened while the feed was away is in the REST lists: fetch them again.
       void qc.invalidateQueries({ queryKey: liveKeys.redisEvents });
       void qc.invalidateQueries({ queryKey: liveKeys.chaosRuns });
@@ -43,10 +45,15 @@ export function applyServerMessage({ queryClient: qc, history, logs }: LiveSinks
       history.addSnapshot(s);
       return;
     }
+    case 'history':
+      history.addHistory(message.data.points);
+      return;
     case 'redis-state':
+      if (message.data.from !== message.data.to) history.addRedisTransition(message.data.at, message.data.to);
       return applyRedisState(qc, message.data);
     case 'breaker-state': {
       const e = message.data;
+      history.addBreakerTransition(e.at, e.to);
       qc.setQueryData<LiveConnection | null>(liveKeys.connection, (c) => c && { ...c, breaker: { state: e.to, since: e.at } });
       return;
     }
@@ -75,6 +82,7 @@ export function applyServerMessage({ queryClient: qc, history, logs }: LiveSinks
       qc.setQueryData(liveKeys.feedError, { ...message.data, at: Date.now() });
       return;
     case 'subscribed':
+    case 'feed':
       return;
   }
 }

@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect, useMemo, useRef } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { API_LOG_TARGET } from '@rrl/contracts';
 import { getChaosToken, useChaosToken } from '../lib/chaos-token';
+import { useViewSettings, type ViewSettings } from '../lib/view-settings';
 import { applyServerMessage } from './apply-server-message';
 import { liveKeys } from './live-queries';
 import { LiveSocket, defaultFeedUrl } from './live-socket';
@@ -25,6 +26,12 @@ export function useLive(): Live {
 
 export { API_LOG_TARGET };
 
+/** This connection's tick rate, and the server's per-second history for the window in view. */
+function sendView(socket: LiveSocket, view: ViewSettings): void {
+  socket.send({ type: 'feed', data: { tickMs: view.tickMs } });
+  socket.send({ type: 'history', data: { seconds: view.windowSeconds } });
+}
+
 /**
  * The app-level live-updates hook: owns the one socket to /ws for the app's lifetime, turns its
  * messages into query-cache updates, reconnects with backoff, and resubscribes the log tails after
@@ -35,6 +42,9 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
   const socketRef = useRef<LiveSocket | null>(null);
   const subscriptions = useRef<string[]>([]);
   const stores = useMemo(() => ({ history: new MetricHistory(), logs: new LogStore() }), []);
+  const view = useViewSettings();
+  const viewRef = useRef(view);
+  viewRef.current = view;
 
   // A new token is a new socket: the server decides at connect time what a client may receive.
   const token = useChaosToken();
@@ -47,7 +57,10 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
       retryDelay,
       protocols: feedProtocols(token),
       onState: (state) => queryClient.setQueryData(liveKeys.feed, state),
-      onOpen: () => subscribe(subscriptions.current),
+      onOpen: () => {
+        sendView(socket, viewRef.current);
+        subscribe(subscriptions.current);
+      },
       onMessage: (message) => applyServerMessage({ queryClient, ...stores }, message),
     });
     socketRef.current = socket;
@@ -57,6 +70,11 @@ export function useLiveUpdates(url: string = defaultFeedUrl(), retryDelay?: (att
       socketRef.current = null;
     };
   }, [url, retryDelay, queryClient, stores, token]);
+
+  // A changed control takes effect at once: the new rate, and the window's past (a widened window or the gap a pause left).
+  useEffect(() => {
+    if (socketRef.current) sendView(socketRef.current, view);
+  }, [view]);
 
   return useMemo<Live>(
     () => ({

@@ -11,11 +11,11 @@ import {
 } from '@rrl/contracts';
 import { sleep } from '@rrl/common';
 import type Docker from 'dockerode';
-import { redisAdminCommand } from '../process';
 import { targetNotFound, notRunning, type ChaosDriver, type LogFollower, type NetworkChaos, type RedisAuthChaos } from './chaos-driver';
 import { createDockerClient, dockerOptions, dockerStatus, isEngineUnreachable, type DockerConnectionOptions } from './docker-client';
 import { DockerLogFollower } from './docker-log-follower';
 import { parseLogBuffer } from './docker-log-lines';
+import { setRequirePass } from '../redis-admin';
 
 /** Only containers carrying this label set to "true" may be touched. */
 export const CHAOS_LABEL = 'resilience-lab.chaos';
@@ -232,7 +232,7 @@ export class DockerChaosDriver implements ChaosDriver, NetworkChaos, RedisAuthCh
     const live = this.livePasswords.get(info.Id);
     const current = live && live.startedAt === info.State.StartedAt ? live.password : configuredPassword(info);
     try {
-      await redisAdminCommand(target.endpoint, ['CONFIG', 'SET', 'requirepass', next ?? ''], { password: current });
+      await setRequirePass(target.endpoint, current ?? null, next);
     } catch (e) {
       throw new AppError(ERROR_CODES.CONFLICT, `cannot change the password of '${target.name}': ${errorMessage(e)}`);
     }

@@ -1,5 +1,4 @@
 export * from './free-port';
 export * from './managed-process';
 export * from './redis-server.process';
-export * from './redis-command';
 export * from './process-owner';

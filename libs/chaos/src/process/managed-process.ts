@@ -1,4 +1,4 @@
-import { CappedBuffer, sleep } from '@rrl/common';
+import { CappedBuffer, sleep, withTimeout } from '@rrl/common';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { LogLine } from '@rrl/contracts';
@@ -52,8 +52,8 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.setState('starting');
-    const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.options.name}: not ready after ${startTimeoutMs} ms`)), startTimeoutMs);
+    let cleanup = (): void => undefined;
+    const started = new Promise<void>((resolve, reject) => {
       const onLog = (l: LogLine) => {
         if (readyLine.test(l.line)) done();
       };
@@ -67,8 +67,7 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
         );
       // spawn reports a missing binary (ENOENT) through 'error', not 'exit'.
       const onError = (e: Error) => fail(e);
-      const cleanup = () => {
-        clearTimeout(timer);
+      cleanup = () => {
         this.off('log', onLog);
         child.off('exit', onExit);
         child.off('error', onError);
@@ -79,6 +78,12 @@ export class ManagedProcess extends EventEmitter<{ log: [LogLine]; state: [Proce
       child.once('exit', onExit);
       child.once('error', onError);
     });
+    const ready = withTimeout(
+      started,
+      startTimeoutMs,
+      this.options.name,
+      () => new Error(`${this.options.name}: not ready after ${startTimeoutMs} ms`),
+    ).finally(() => cleanup());
     for (const stream of ['stdout', 'stderr'] as const) {
       let buf = '';
       child[stream].setEncoding('utf8').on('data', (chunk: string) => {

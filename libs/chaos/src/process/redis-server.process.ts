@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
+import { setRequirePass } from '../redis-admin';
 import { markOwner } from './process-owner';
-import { redisAdminCommand } from './redis-command';
 
 export interface RedisServerOptions {
   port?: number;
@@ -91,9 +91,7 @@ export class RedisServerProcess extends ManagedProcess {
    * real server without CONFIG REWRITE, the next start goes back to the startup password.
    */
   async setPassword(next: string | null): Promise<void> {
-    await redisAdminCommand({ host: '127.0.0.1', port: this.port }, ['CONFIG', 'SET', 'requirepass', next ?? ''], {
-      password: this.livePassword,
-    });
+    await setRequirePass({ host: '127.0.0.1', port: this.port }, this.livePassword ?? null, next);
     this.livePassword = next ?? undefined;
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError, ERROR_CODES, type DurationParams } from '@rrl/contracts';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { withAdmin, type AdminLogin } from './redis-admin';
+import { withAdmin, type AdminLogin } from '../redis-admin';
 import type { ResolvedTarget, Scenario, ScenarioContext } from './scenario';
 import { millis, targetParam } from './scenario-params';
 

@@ -7,4 +7,3 @@ export * from './read-probe';
 export * from './run-recorder';
 export * from './active-run';
 export * from './scenario-runner';
-export * from './redis-admin';

@@ -161,13 +161,11 @@ describe('ScenarioRunner (fake driver)', () => {
       runner.start('crash', { target: 'process:r1' }),
     ]);
     expect(a.status).toBe('fulfilled');
-    expect(b).toMatchObject({ status: 'rejected', reason: { statusCode: 409, code: 'SCENARIO_RUNNING' } });
+    expect(b).toMatchObject({ status: 'rejected', reason: { statusCode: 409, code: 'RUN_IN_PROGRESS' } });
     const id = (a as PromiseFulfilledResult<{ id: string }>).value.id;
     await expect(runner.start('crash', { target: 'process:r1' })).rejects.toMatchObject({ statusCode: 409, runId: id });
-    const t0 = Date.now();
+    // Restored by the time cancel answers, not after the 60 s hold (which would outlast this test).
     const cancelled = await runner.cancel(id);
-    // Restored at once rather than after the 60 s hold; the bound leaves a busy runner room.
-    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(cancelled.status).toBe('cancelled');
     expect(driver.state('r1')).toBe('running');
     await expect(runner.cancel(id)).rejects.toMatchObject({ statusCode: 409 });

@@ -3,27 +3,27 @@ import { EventEmitter } from 'node:events';
 import {
   AppError,
   ERROR_CODES,
-  type ApiErrorBody,
   type ChaosRun,
   type ChaosRunStatus,
-  type ChaosTargetKind,
   type ScenarioInfo,
   type ScenarioParams,
   type TimelineEvent,
-  errorMessage,
 } from '@rrl/contracts';
-import { CappedBuffer, sleep, untilAborted, withTimeout } from '@rrl/common';
+import { RunSlot } from '@rrl/common';
 import type { FaultProxy } from '../proxy';
 import { MasterSwitchWatch } from '../sentinel/master-switch.watch';
 import { SentinelAdmin } from '../sentinel/sentinel-admin';
 import { ActiveRun } from './active-run';
 import type { AppUnderTest } from './app-under-test';
 import type { ChaosTargets } from './chaos-targets';
+import { FaultSession } from './fault-session';
 import { ReadProbe, type ReadProbeOptions } from './read-probe';
-import { RunRecorder, type FaultedStores } from './run-recorder';
-import type { ResolvedTarget, Scenario, ScenarioContext, TargetSlot } from './scenario';
+import { watchRecovery } from './recovery-watch';
+import { RunRecorder } from './run-recorder';
+import type { ResolvedTarget, Scenario, ScenarioContext } from './scenario';
 import { describeScenarios, scenarioNamed } from './scenario-catalog';
 import { parseParams } from './scenario-params';
+import { ScenarioTargetResolver, faultedStores } from './scenario-target.resolver';
 
 export interface ScenarioRunnerOptions {
   targets: ChaosTargets;
@@ -49,64 +49,30 @@ export interface ChaosRunEvents {
   ended: [ChaosRun];
 }
 
-/** 409 naming the run in progress, so a client can follow or cancel it. */
-export class ScenarioRunningError extends AppError {
-  constructor(
-    readonly runId: string | null,
-    scenario: string | null,
-  ) {
-    super(
-      ERROR_CODES.SCENARIO_RUNNING,
-      runId
-        ? `scenario '${scenario}' is running (run ${runId}); wait for it or POST /api/chaos/runs/${runId}/cancel`
-        : 'another scenario is starting; retry in a moment',
-    );
-  }
-
-  override toBody(): ApiErrorBody & { runId: string | null } {
-    return { ...super.toBody(), runId: this.runId };
-  }
-}
-
-/** How often recovery is checked once the target is back. */
-const POLL_MS = 100;
-
-interface UndoStep {
-  message: string;
-  step: () => Promise<void>;
-}
-
-function faultedStores(targets: ResolvedTarget[]): FaultedStores {
-  const kinds = new Set(targets.map((t) => t.target.kind));
-  if (kinds.has('redis') && kinds.has('mysql')) return 'both';
-  return kinds.has('mysql') ? 'mysql' : 'redis';
-}
-
 /**
- * Runs one scenario at a time: validates, resolves the targets, injects the fault, holds it,
- * restores (newest undo step first) whatever happens (end, cancel, failure, safety timeout), then
- * watches the app recover. Keeps the last `keep` finished runs in memory.
+ * Runs one scenario at a time (RunSlot): validates, resolves the targets (ScenarioTargetResolver),
+ * injects the fault, holds it and restores it whatever happens (FaultSession), then watches the
+ * app recover (watchRecovery). Keeps the last `keep` finished runs in memory.
  */
 export class ScenarioRunner {
   readonly events = new EventEmitter<ChaosRunEvents>();
-  private active: ActiveRun | null = null;
-  private starting = false;
-  private readonly finished: CappedBuffer<ChaosRun>;
+  private readonly slot: RunSlot<ActiveRun, ChaosRun>;
   private readonly sentinel: SentinelAdmin | null;
+  private readonly resolver: ScenarioTargetResolver;
 
   constructor(private readonly options: ScenarioRunnerOptions) {
-    this.finished = new CappedBuffer(options.keep ?? 50);
+    this.slot = new RunSlot({ noun: 'chaos run', cancelPath: (id) => `/api/chaos/runs/${id}/cancel`, keep: options.keep ?? 50 });
     this.sentinel = options.app.sentinel ? new SentinelAdmin(options.app.sentinel) : null;
+    this.resolver = new ScenarioTargetResolver(options.targets, this.sentinel);
   }
 
   /** Starts a run and returns it at once (202); the fault is injected in the background. */
   async start(name: string, body: unknown): Promise<ChaosRun> {
     const scenario = scenarioNamed(name);
     const params = parseParams(name, scenario.params({ maxDurationMs: this.options.maxDurationMs }), body);
-    if (this.active || this.starting) throw new ScenarioRunningError(this.active?.id ?? null, this.active?.scenario ?? null);
-    this.starting = true;
-    try {
-      const targets = await this.resolveTargets(scenario, params);
+    let targets: ResolvedTarget[] = [];
+    const run = await this.slot.start(async () => {
+      targets = await this.resolver.resolve(scenario, params);
       scenario.check?.(targets, this.options.proxy);
       const runId = randomUUID();
       const { app } = this.options;
@@ -115,21 +81,19 @@ export class ScenarioRunner {
         onEvent: (event) => this.events.emit('timeline', { runId, event }),
         ...(app.sentinel ? { sentinel: { node: app.redisNode() } } : {}),
       });
-      const run = new ActiveRun(
+      const recorded = params as ScenarioParams & Record<string, unknown>;
+      return new ActiveRun(
         runId,
         scenario.name,
-        params as ScenarioParams & Record<string, unknown>,
+        recorded,
         targets.map((t) => t.id),
         recorder,
       );
-      this.active = run;
-      const snapshot = run.snapshot();
-      this.events.emit('started', snapshot);
-      this.execute(run, scenario, params, targets).catch((e: Error) => this.abandon(run, e));
-      return snapshot;
-    } finally {
-      this.starting = false;
-    }
+    });
+    const snapshot = run.snapshot();
+    this.events.emit('started', snapshot);
+    this.execute(run, scenario, params, targets).catch((e: Error) => this.abandon(run, e));
+    return snapshot;
   }
 
   scenarios(): ScenarioInfo[] {
@@ -138,23 +102,19 @@ export class ScenarioRunner {
 
   /** The run in progress first, then finished runs, newest first. */
   list(): ChaosRun[] {
-    return [...(this.active ? [this.active.snapshot()] : []), ...this.finished.last().reverse()];
+    return this.slot.list();
   }
 
   get(id: string): ChaosRun {
-    if (this.active?.id === id) return this.active.snapshot();
-    const run = this.finished.last().find((r) => r.id === id);
-    if (!run) throw new AppError(ERROR_CODES.NOT_FOUND, `no chaos run '${id}' (the last ${this.finished.capacity} are kept)`);
+    const run = this.slot.find(id);
+    if (!run) throw new AppError(ERROR_CODES.NOT_FOUND, `no chaos run '${id}' (the last ${this.slot.capacity} are kept)`);
     return run;
   }
 
   /** Restores the targets now; resolves with the run once it has ended. 409 when it already ended. */
   async cancel(id: string): Promise<ChaosRun> {
-    const active = this.active;
-    if (active?.id !== id) {
-      const run = this.get(id);
-      throw new AppError(ERROR_CODES.CONFLICT, `run ${id} already ended (${run.status})`);
-    }
+    const active = this.slot.active;
+    if (active?.id !== id) throw this.slot.endedError(id, this.get(id).status);
     active.interrupt('cancelled');
     await active.done;
     return this.get(id);
@@ -162,23 +122,10 @@ export class ScenarioRunner {
 
   /** On shutdown: cancel the run in progress so its targets are restored before the API exits. */
   async stop(): Promise<void> {
-    const active = this.active;
+    const active = this.slot.active;
     if (!active) return;
     active.interrupt('cancelled');
     await active.done;
-  }
-
-  private async resolveTargets(scenario: Scenario, params: ScenarioParams): Promise<ResolvedTarget[]> {
-    const slots: TargetSlot[] = await scenario.targetsOf(params, {
-      sentinel: this.sentinel,
-      list: async () => (await this.options.targets.list()).targets,
-    });
-    const resolved = await Promise.all(slots.map((s) => this.options.targets.resolve(s.id)));
-    slots.forEach((slot, i) => {
-      const { kind } = resolved[i].target;
-      if (!slot.kinds.includes(kind)) throw wrongKind(scenario.name, slot, resolved[i].id, kind);
-    });
-    return resolved;
   }
 
   private async execute(run: ActiveRun, scenario: Scenario, params: ScenarioParams, targets: ResolvedTarget[]): Promise<void> {
@@ -188,22 +135,18 @@ export class ScenarioRunner {
     const probe = await ReadProbe.start(this.options.app, this.options.probe);
     recorder.mark('note', this.probeNote(probe));
     this.log(`chaos run ${run.id}: ${scenario.name} on ${run.targets.join(', ') || '(no target)'}`);
-    const undo: UndoStep[] = [];
-    await this.injectAndHold(run, scenario, params, this.contextFor(run, targets, undo, switches), undo);
+    const fault = new FaultSession(run, {
+      maxDurationMs: this.options.maxDurationMs,
+      safetyMarginMs: this.options.safetyMarginMs ?? 60_000,
+      undoTimeoutMs: this.options.undoTimeoutMs ?? 60_000,
+      log: (m) => this.log(m),
+    });
+    await fault.injectAndHold(scenario, params, this.contextFor(run, targets, fault, switches));
     run.phase = 'restoring';
-    const restored = await this.undo(run, undo);
-    if (restored)
-      recorder.targetBack(
-        `restored: ${
-          undo
-            .map((u) => u.message)
-            .reverse()
-            .join('; ') || 'nothing to undo'
-        }`,
-      );
+    const restored = await fault.restore();
     if (restored && !run.error && run.abortReason !== 'cancelled') {
       run.phase = 'observing';
-      await this.watchRecovery(run, probe !== null);
+      await watchRecovery(run, this.options.app, probe !== null, this.options.recoveryTimeoutMs);
     }
     probe?.stop();
     switches?.close();
@@ -234,13 +177,13 @@ export class ScenarioRunner {
     return watch;
   }
 
-  private contextFor(run: ActiveRun, targets: ResolvedTarget[], undo: UndoStep[], switches: MasterSwitchWatch | null): ScenarioContext {
+  private contextFor(run: ActiveRun, targets: ResolvedTarget[], fault: FaultSession, switches: MasterSwitchWatch | null): ScenarioContext {
     return {
       targets,
       proxy: this.options.proxy,
       credentials: this.options.app.credentials,
       action: (m) => run.recorder.action(m),
-      undo: (message, step) => void undo.push({ message, step }),
+      undo: fault.undo,
       secret: (v) => run.recorder.secret(v),
       signal: run.signal,
       sentinel:
@@ -250,42 +193,9 @@ export class ScenarioRunner {
     };
   }
 
-  /**
-   * Injects the fault and holds it until its time is up, a cancel or the safety timeout. A cancel
-   * waits for the fault call to settle (undoing half of a password change would leave the new one
-   * in place); only the safety timeout gives up on a call that hangs.
-   */
-  private async injectAndHold(
-    run: ActiveRun,
-    scenario: Scenario,
-    params: ScenarioParams,
-    ctx: ScenarioContext,
-    undo: UndoStep[],
-  ): Promise<void> {
-    const hold = Math.min(scenario.holdMs(params), this.options.maxDurationMs);
-    const safetyAbort = new AbortController();
-    const safety = setTimeout(() => (run.interrupt('timeout'), safetyAbort.abort()), hold + (this.options.safetyMarginMs ?? 60_000));
-    const injecting = scenario.inject(ctx, params);
-    try {
-      await untilAborted(injecting, safetyAbort.signal);
-      if (safetyAbort.signal.aborted) this.undoAgainWhenSettled(run, injecting, undo);
-      run.phase = 'holding';
-      await sleep(hold, run.signal);
-    } catch (e) {
-      run.error = errorMessage(e);
-      run.recorder.mark('error', `the fault could not be injected: ${run.error}`);
-    } finally {
-      clearTimeout(safety);
-    }
-    if (run.abortReason === 'cancelled') run.recorder.mark('cancelled', 'cancelled: restoring the target now');
-    if (run.abortReason === 'timeout') run.recorder.mark('timeout', 'safety timeout: restoring the target');
-  }
-
   private end(run: ActiveRun, status: ChaosRunStatus): void {
     run.finish(status);
-    const snapshot = run.snapshot();
-    this.finished.push(snapshot);
-    this.active = null;
+    const snapshot = this.slot.end(run);
     this.events.emit('ended', snapshot);
     this.log(`chaos run ${run.id}: ${run.status}`);
   }
@@ -293,58 +203,10 @@ export class ScenarioRunner {
   /** A bug in the runner must not leave the slot taken forever. */
   private abandon(run: ActiveRun, e: Error): void {
     run.error ??= `runner error: ${e.message}`;
-    if (this.active === run) this.end(run, 'failed');
-  }
-
-  /** A fault call abandoned by the safety timeout may still land later: undo it again then. */
-  private undoAgainWhenSettled(run: ActiveRun, injecting: Promise<void>, steps: UndoStep[]): void {
-    void injecting
-      .catch(() => undefined)
-      .then(() => this.undo(run, steps, false))
-      .then((ok) => this.log(`chaos run ${run.id}: the abandoned fault call settled late; undone again${ok ? '' : ' (with errors)'}`));
-  }
-
-  /** Runs every undo step, newest first, each time-limited; true when all succeeded. */
-  private async undo(run: ActiveRun, steps: UndoStep[], record = true): Promise<boolean> {
-    let ok = true;
-    for (const { message, step } of [...steps].reverse()) {
-      try {
-        await withTimeout(step(), this.options.undoTimeoutMs ?? 60_000, message);
-      } catch (e) {
-        ok = false;
-        if (!record) continue;
-        run.error ??= `restore failed: ${message}: ${errorMessage(e)}`;
-        run.recorder.mark('error', `restore step failed: ${message}: ${errorMessage(e)}`);
-      }
-    }
-    return ok;
-  }
-
-  /** Until the app reads from Redis again (or, for a MySQL fault, the database answers), or the recovery timeout. */
-  private async watchRecovery(run: ActiveRun, probing: boolean): Promise<void> {
-    const { recorder } = run;
-    const { app, recoveryTimeoutMs } = this.options;
-    const mysqlOnly = run.recorder.faulted === 'mysql';
-    const deadline = Date.now() + recoveryTimeoutMs;
-    while (Date.now() < deadline && !run.signal.aborted) {
-      if (mysqlOnly && (await app.databaseAnswers())) recorder.databaseBack();
-      if (recorder.recovered) return;
-      // Without reads nothing can show a read from Redis again: the connection being ready has to do.
-      if (!mysqlOnly && !probing && recorder.readCount === 0 && app.redisState() === 'ready' && recorder.reconnected) return;
-      await sleep(POLL_MS, run.signal);
-    }
-    if (!recorder.recovered) recorder.mark('note', `no recovery seen within ${recoveryTimeoutMs} ms of the target coming back`);
+    if (this.slot.active === run) this.end(run, 'failed');
   }
 
   private log(message: string): void {
     this.options.log?.(message);
   }
-}
-
-function wrongKind(scenario: string, slot: TargetSlot, id: string, kind: ChaosTargetKind): AppError {
-  return new AppError(
-    ERROR_CODES.VALIDATION_FAILED,
-    `scenario '${scenario}' needs ${slot.kinds.join(' or ')} for '${slot.param}', but ${id} is ${kind}`,
-    [{ field: slot.param, problems: [`must be a ${slot.kinds.join(' or ')} target; ${id} is ${kind}`] }],
-  );
 }

@@ -1,3 +1,4 @@
+import { withTimeout } from '@rrl/common';
 import { AppError, ERROR_CODES } from '@rrl/contracts';
 import { Redis } from 'ioredis';
 import { nodeName, type MasterSwitch, type SentinelDescription } from './sentinel-description';
@@ -67,25 +68,21 @@ export class MasterSwitchWatch {
   next(since: number, timeoutMs: number, signal: AbortSignal): Promise<MasterSwitch | null> {
     if (this.listening === 0)
       return Promise.reject(new AppError(ERROR_CODES.CONFLICT, 'no sentinel answered: cannot watch for +switch-master'));
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = this.switches.find((s) => s.at >= since);
-        if (!found && !signal.aborted) return;
-        done();
-        resolve(found ?? null);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new AppError(ERROR_CODES.CONFLICT, `Sentinel announced no new master (+switch-master) within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        signal.removeEventListener('abort', check);
+    let check = (): void => undefined;
+    const found = new Promise<MasterSwitch | null>((resolve) => {
+      check = () => {
+        const next = this.switches.find((s) => s.at >= since);
+        if (next || signal.aborted) resolve(next ?? null);
       };
       this.waiters.add(check);
       signal.addEventListener('abort', check, { once: true });
       check();
+    });
+    const noPromotion = () =>
+      new AppError(ERROR_CODES.CONFLICT, `Sentinel announced no new master (+switch-master) within ${timeoutMs} ms`);
+    return withTimeout(found, timeoutMs, '+switch-master', noPromotion).finally(() => {
+      this.waiters.delete(check);
+      signal.removeEventListener('abort', check);
     });
   }
 

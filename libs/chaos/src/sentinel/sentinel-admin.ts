@@ -1,6 +1,6 @@
 import { AppError, ERROR_CODES, errorMessage } from '@rrl/contracts';
 import { ReplyError } from 'ioredis';
-import { withAdmin } from '../scenarios/redis-admin';
+import { withAdmin } from '../redis-admin';
 import { nodeName, type SentinelDescription } from './sentinel-description';
 
 /**

@@ -1,5 +1,5 @@
 import type { LatencySummary } from '@rrl/contracts';
-import type { LatencyHistogram } from '../latency-histogram';
+import type { LoopLatencyHistogram } from '../loop-latency-histogram';
 import type { HttpLatencies, HttpLoadTestSnapshot } from './http-loadtest';
 
 const BAR_WIDTH = 30;
@@ -54,7 +54,7 @@ export function summary(s: HttpLoadTestSnapshot, latency: HttpLatencies): string
 export function latencyJson(
   latency: HttpLatencies,
 ): Record<keyof HttpLatencies, LatencySummary & { avg: number | null; p90: number | null }> {
-  const one = (h: LatencyHistogram) => ({ ...h.summary(), avg: h.meanMs, p90: h.percentile(90) });
+  const one = (h: LoopLatencyHistogram) => ({ ...h.summary(), avg: h.meanMs, p90: h.percentile(90) });
   return {
     all: one(latency.all),
     redis: one(latency.redis),
@@ -64,7 +64,7 @@ export function latencyJson(
   };
 }
 
-function latencyRow(h: LatencyHistogram): string {
+function latencyRow(h: LoopLatencyHistogram): string {
   if (!h.count) return 'none';
   const ms = (v: number | null) => (v === null ? '-' : `${v < 10 ? v.toFixed(2) : v.toFixed(1)}ms`);
   return `avg=${ms(h.meanMs)} p(50)=${ms(h.percentile(50))} p(90)=${ms(h.percentile(90))} p(95)=${ms(h.percentile(95))} p(99)=${ms(h.percentile(99))} max=${ms(h.max)}  count=${h.count}`;

@@ -2,7 +2,7 @@ import { sleep } from '@rrl/common';
 import { errorMessage, type KeyDistribution } from '@rrl/contracts';
 import { Pool } from 'undici';
 import { keyPicker } from '../key-picker';
-import { LatencyHistogram } from '../latency-histogram';
+import { LoopLatencyHistogram } from '../loop-latency-histogram';
 import { runLoop } from '../run-loop';
 
 export interface HttpLoadTestOptions {
@@ -41,11 +41,11 @@ export interface HttpLoadTestSnapshot {
 
 /** Latency of every request, and per kind: reads served by Redis, by MySQL, and writes. */
 export interface HttpLatencies {
-  all: LatencyHistogram;
-  redis: LatencyHistogram;
-  mysql: LatencyHistogram;
-  write: LatencyHistogram;
-  failed: LatencyHistogram;
+  all: LoopLatencyHistogram;
+  redis: LoopLatencyHistogram;
+  mysql: LoopLatencyHistogram;
+  write: LoopLatencyHistogram;
+  failed: LoopLatencyHistogram;
 }
 
 /**
@@ -64,11 +64,11 @@ const CITIES = ['Lisbon', 'Porto', 'Braga', 'Coimbra', 'Faro'];
  */
 export class HttpLoadTest {
   readonly latency: HttpLatencies = {
-    all: new LatencyHistogram(),
-    redis: new LatencyHistogram(),
-    mysql: new LatencyHistogram(),
-    write: new LatencyHistogram(),
-    failed: new LatencyHistogram(),
+    all: new LoopLatencyHistogram(),
+    redis: new LoopLatencyHistogram(),
+    mysql: new LoopLatencyHistogram(),
+    write: new LoopLatencyHistogram(),
+    failed: new LoopLatencyHistogram(),
   };
   private readonly pool: Pool;
   private readonly startedAt = performance.now();

@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectAppConfig, type AppConfig } from '@rrl/config';
 import { errorMessage } from '@rrl/contracts';
-import { DatabaseConnectionService } from '../database-connection.service';
+import { DatabaseConnectionService } from '@rrl/database';
 import { UsersRepository } from '../users.repository';
 import { seedUsers } from './seed-users';
 

@@ -1,7 +1,8 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AppConfigModule, loadConfig } from '@rrl/config';
-import { DatabaseConnectionService } from '../database-connection.service';
+import { DatabaseConnectionService, DatabaseModule } from '@rrl/database';
 import { UsersModule } from '../users.module';
+import { USERS_SCHEMA } from '../users.schema';
 import { UsersRepository } from '../users.repository';
 import { FirstStartSeeder } from './first-start-seeder.service';
 
@@ -9,7 +10,7 @@ import { FirstStartSeeder } from './first-start-seeder.service';
 async function boot(onFirstStart: boolean | null, users = 10_000): Promise<TestingModule> {
   const config = loadConfig({ env: {}, overrides: { sqlite: { file: ':memory:' }, seed: { onFirstStart, users } } });
   const app = await Test.createTestingModule({
-    imports: [AppConfigModule.forRoot({ config }), UsersModule.forRoot()],
+    imports: [AppConfigModule.forRoot({ config }), DatabaseModule.forRoot({ schemas: [USERS_SCHEMA] }), UsersModule.forRoot()],
     providers: [FirstStartSeeder],
   }).compile();
   app.useLogger(false);

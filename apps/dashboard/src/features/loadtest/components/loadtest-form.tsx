@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { KEY_DISTRIBUTIONS, type KeyDistribution, type LoadTestRequest } from '@rrl/contracts';
+import { KEY_DISTRIBUTIONS, LOADTEST_LIMITS, type KeyDistribution, type LoadTestRequest } from '@rrl/contracts';
 import { ErrorMessage } from '../../../components/error-message';
 import { Field } from '../../../components/field';
 import { useStartLoadTest } from '../api/loadtest-api';
@@ -35,10 +35,24 @@ export function LoadTestForm({ disabled }: { disabled: boolean }) {
       }}
     >
       <Field label="iterations">
-        <input type="number" min={1} max={100_000_000} value={iterations} onChange={(e) => setIterations(e.target.value)} required />
+        <input
+          type="number"
+          min={1}
+          max={LOADTEST_LIMITS.maxIterations}
+          value={iterations}
+          onChange={(e) => setIterations(e.target.value)}
+          required
+        />
       </Field>
       <Field label="concurrency">
-        <input type="number" min={1} max={1000} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} required />
+        <input
+          type="number"
+          min={1}
+          max={LOADTEST_LIMITS.maxConcurrency}
+          value={concurrency}
+          onChange={(e) => setConcurrency(e.target.value)}
+          required
+        />
       </Field>
       <Field label="reads (%), the rest are writes">
         <input type="number" min={0} max={100} value={readPercent} onChange={(e) => setReadPercent(e.target.value)} required />

@@ -2,26 +2,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '@rrl/config';
 import type { DataSourceOptions } from 'typeorm';
-import { USERS_MIGRATIONS } from './migrations';
+import type { DatabaseSchema } from './database-schema';
 import { TypeOrmNestLogger } from './typeorm-nest.logger';
-import { PendingInvalidation } from './pending-invalidation.entity';
-import { User } from './user.entity';
-
-/** Options shared by both drivers: the schema comes from migrations only, run at connect. */
-const common = {
-  entities: [User, PendingInvalidation],
-  migrations: USERS_MIGRATIONS,
-  migrationsRun: true,
-  synchronize: false,
-  logger: new TypeOrmNestLogger(),
-} satisfies Partial<DataSourceOptions>;
 
 export function sqliteFile(config: AppConfig): string {
   return config.sqlite.file === ':memory:' ? ':memory:' : path.resolve(config.dataDir, config.sqlite.file);
 }
 
-/** TypeORM options for the configured driver. Creates the SQLite folder; never connects. */
-export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
+/**
+ * TypeORM options for the configured driver, with the tables of every library in `schemas`: the
+ * schema comes from their migrations only, run at connect. Creates the SQLite folder; never connects.
+ */
+export function buildDataSourceOptions(config: AppConfig, schemas: readonly DatabaseSchema[]): DataSourceOptions {
+  const common = {
+    entities: schemas.flatMap((s) => s.entities),
+    migrations: schemas.flatMap((s) => s.migrations),
+    migrationsRun: true,
+    synchronize: false,
+    logger: new TypeOrmNestLogger(),
+  } satisfies Partial<DataSourceOptions>;
   if (config.databaseDriver === 'sqlite') {
     const database = sqliteFile(config);
     if (database !== ':memory:') fs.mkdirSync(path.dirname(database), { recursive: true });

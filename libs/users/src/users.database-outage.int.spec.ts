@@ -2,8 +2,9 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { AppConfigModule, loadConfig } from '@rrl/config';
 import { type AppError } from '@rrl/contracts';
 import { MariaDbProcess, waitFor } from '@rrl/testing';
-import { DatabaseConnectionService } from './database-connection.service';
+import { DatabaseConnectionService, DatabaseModule } from '@rrl/database';
 import { UsersModule } from './users.module';
+import { USERS_SCHEMA } from './users.schema';
 import { UsersRepository } from './users.repository';
 
 async function timedRejection(p: Promise<unknown>): Promise<{ error: AppError; ms: number }> {
@@ -31,7 +32,9 @@ describe('database outages (own MariaDB)', () => {
       env: {},
       overrides: { mysql: { host: '127.0.0.1', port: mariadb.port, database: 'resilience_lab', queryTimeout: 1000, connectTimeout: 1000 } },
     });
-    app = await Test.createTestingModule({ imports: [AppConfigModule.forRoot({ config }), UsersModule.forRoot()] }).compile();
+    app = await Test.createTestingModule({
+      imports: [AppConfigModule.forRoot({ config }), DatabaseModule.forRoot({ schemas: [USERS_SCHEMA] }), UsersModule.forRoot()],
+    }).compile();
     app.useLogger(false);
   }, 60_000);
 

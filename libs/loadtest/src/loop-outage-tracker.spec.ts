@@ -1,5 +1,5 @@
 import type { RedisConnectionState, RedisStateTransition } from '@rrl/contracts';
-import { OutageTracker } from './outage-tracker';
+import { LoopOutageTracker } from './loop-outage-tracker';
 
 const transition = (from: RedisConnectionState, to: RedisConnectionState): RedisStateTransition => ({
   at: new Date().toISOString(),
@@ -8,14 +8,14 @@ const transition = (from: RedisConnectionState, to: RedisConnectionState): Redis
   attempt: 0,
 });
 
-describe('OutageTracker', () => {
+describe('LoopOutageTracker', () => {
   let now = 0;
   const clock = () => now;
 
   beforeEach(() => (now = Date.parse('2026-11-29T12:00:00Z')));
 
   it('ready → reconnecting starts an outage, → ready ends it, the first Redis read after it is the recovery', () => {
-    const tracker = new OutageTracker('ready', clock);
+    const tracker = new LoopOutageTracker('ready', clock);
     tracker.onRead('redis');
     expect(tracker.summaries()).toEqual([]);
     tracker.onTransition(transition('ready', 'reconnecting'));
@@ -43,14 +43,14 @@ describe('OutageTracker', () => {
   });
 
   it('a run that starts while Redis is down starts inside an outage; one that never recovers says so', () => {
-    const tracker = new OutageTracker('reconnecting', clock);
+    const tracker = new LoopOutageTracker('reconnecting', clock);
     now += 250;
     const [outage] = tracker.summaries();
     expect(outage).toMatchObject({ endedAt: null, durationMs: 250, timeToRecoverMs: null });
   });
 
   it('a second outage before the first recovered is its own entry', () => {
-    const tracker = new OutageTracker('ready', clock);
+    const tracker = new LoopOutageTracker('ready', clock);
     tracker.onTransition(transition('ready', 'reconnecting'));
     tracker.onTransition(transition('reconnecting', 'ready'));
     tracker.onTransition(transition('ready', 'reconnecting'));

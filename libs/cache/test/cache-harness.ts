@@ -3,9 +3,10 @@ import { deepMerge } from '@rrl/common';
 import { AppConfigModule, loadConfig, type AppConfig, type DeepPartial } from '@rrl/config';
 import { RedisConnectionService, RedisModule } from '@rrl/redis';
 import { waitFor } from '@rrl/testing';
-import { DatabaseConnectionService, UsersModule, UsersRepository } from '@rrl/users';
-import { CacheModule } from './cache.module';
-import { UserCacheService } from './user-cache.service';
+import { DatabaseConnectionService, DatabaseModule } from '@rrl/database';
+import { UsersModule, USERS_SCHEMA, UsersRepository } from '@rrl/users';
+import { CacheModule } from '../src/cache.module';
+import { UserCacheService } from '../src/user-cache.service';
 
 export interface CacheHarness {
   app: TestingModule;
@@ -43,7 +44,13 @@ export async function startCacheHarness({ redisPort, mysql, overrides = {} }: Ha
     ),
   });
   const app = await Test.createTestingModule({
-    imports: [AppConfigModule.forRoot({ config }), RedisModule.forRoot(), UsersModule.forRoot(), CacheModule.forRoot()],
+    imports: [
+      AppConfigModule.forRoot({ config }),
+      RedisModule.forRoot(),
+      DatabaseModule.forRoot({ schemas: [USERS_SCHEMA] }),
+      UsersModule.forRoot(),
+      CacheModule.forRoot(),
+    ],
   }).compile();
   app.useLogger(false);
   await app.init();

@@ -1,8 +1,8 @@
-import { LatencyHistogram } from './latency-histogram';
+import { LoopLatencyHistogram } from './loop-latency-histogram';
 
-describe('LatencyHistogram', () => {
+describe('LoopLatencyHistogram', () => {
   it('answers percentiles within 1/32 of the true value, whatever the spread', () => {
-    const h = new LatencyHistogram();
+    const h = new LoopLatencyHistogram();
     // 1 µs … 10 s, every value once: the true p-th percentile is p % of 10 s.
     const values = Array.from({ length: 100_000 }, (_, i) => ((i + 1) / 100_000) * 10_000);
     for (const v of values) h.record(v);
@@ -15,7 +15,7 @@ describe('LatencyHistogram', () => {
   });
 
   it('is exact below 64 µs and never reports above the largest value seen', () => {
-    const h = new LatencyHistogram();
+    const h = new LoopLatencyHistogram();
     for (const v of [0.001, 0.002, 0.003, 0.05]) h.record(v);
     expect(h.percentile(50)).toBe(0.002);
     expect(h.percentile(100)).toBe(0.05);
@@ -25,12 +25,12 @@ describe('LatencyHistogram', () => {
   });
 
   it('adds another histogram (the CLI totals its per-source histograms)', () => {
-    const a = new LatencyHistogram();
-    const b = new LatencyHistogram();
+    const a = new LoopLatencyHistogram();
+    const b = new LoopLatencyHistogram();
     a.record(1);
     b.record(100);
     a.add(b);
     expect(a.summary()).toMatchObject({ count: 2, max: 100 });
-    expect(new LatencyHistogram().summary()).toEqual({ count: 0, p50: null, p95: null, p99: null, max: null });
+    expect(new LoopLatencyHistogram().summary()).toEqual({ count: 0, p50: null, p95: null, p99: null, max: null });
   });
 });

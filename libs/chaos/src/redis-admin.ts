@@ -9,7 +9,8 @@ export interface AdminLogin {
 }
 
 /**
- * A short-lived connection to reconfigure a Redis server (passwords, ACL users, client kills).
+ * The chaos lib's one way to reconfigure a Redis server (passwords, ACL users, client kills, a
+ * Docker container's or a local process's): a short-lived connection.
  * Connected before it returns, so a wrong login fails here, not on the first command.
  */
 export async function connectAdmin({ endpoint, username, password }: AdminLogin): Promise<Redis> {
@@ -28,14 +29,22 @@ export async function connectAdmin({ endpoint, username, password }: AdminLogin)
     protocol: 2, // plain arrays from CONFIG GET / ACL GETUSER (RESP3 would return maps)
     keyPrefix: '', // admin commands name no keys
   });
-  client.on('error', () => undefined); // failures surface through the rejected commands
+  // Failures surface through the rejected commands; a refused login only through this event
+  // (connect() then rejects with a bare "Connection is closed."), so it is kept to reject with.
+  let loginError: Error | undefined;
+  client.on('error', (e: Error) => (loginError ??= e));
   try {
     await client.connect();
   } catch (e) {
     client.disconnect();
-    throw e;
+    throw loginError ?? e;
   }
   return client;
+}
+
+/** CONFIG SET requirepass on a running server, logged in with its current password; `next` null removes it. */
+export function setRequirePass(endpoint: ChaosEndpoint, current: string | null, next: string | null): Promise<unknown> {
+  return withAdmin({ endpoint, username: null, password: current }, (c) => c.config('SET', 'requirepass', next ?? ''));
 }
 
 /** Runs fn on a fresh admin connection and closes it. */

@@ -1,7 +1,7 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * Run history (libs/history): chaos run reports and loop-test results, one JSON document per run.
+ * Run history: chaos run reports and loop-test results, one JSON document per run.
  * Driver-agnostic Table API; only the report's type differs: LONGTEXT on MySQL (TEXT stops at
  * 64 KB, a long chaos timeline can pass that), TEXT on SQLite (unbounded there).
  */
@@ -21,11 +21,15 @@ export class CreateRunHistory1764200000000 implements MigrationInterface {
             { name: 'updated_at', type: 'varchar', length: '32' },
             { name: 'report', type: sqlite ? 'text' : 'longtext' },
           ],
+          // With the table, not after it: MySQL commits each DDL statement, so a connect that timed
+          // out after the table was made re-runs this migration, and "if not exists" then skips both.
+          indices: [
+            new TableIndex({ name: `IDX_${name}_started_at`, columnNames: ['started_at'] }),
+            new TableIndex({ name: `IDX_${name}_status`, columnNames: ['status'] }),
+          ],
         }),
         true,
       );
-      await queryRunner.createIndex(name, new TableIndex({ name: `IDX_${name}_started_at`, columnNames: ['started_at'] }));
-      await queryRunner.createIndex(name, new TableIndex({ name: `IDX_${name}_status`, columnNames: ['status'] }));
     }
   }
 

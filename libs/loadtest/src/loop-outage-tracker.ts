@@ -12,7 +12,7 @@ interface OpenOutage {
  * starts one, → ready ends it) and the run's own reads (time to recover = Redis ready again → the
  * run's first read served by Redis; reads the database answered meanwhile are counted).
  */
-export class OutageTracker {
+export class LoopOutageTracker {
   private readonly outages: OpenOutage[] = [];
   /** The outage that has not recovered yet (Redis down, or up but not yet read from). */
   private current: OpenOutage | null = null;

@@ -16,7 +16,7 @@ const BUCKETS = LINEAR_LIMIT + (31 - 6) * SUB_BUCKETS;
  * allocation (hdr-histogram-js boxes its WASM/JS variants behind a dynamic dispatch and a BigInt
  * total in its packed form; the loop test must stay within 0.85× of a bare Redis GET loop).
  */
-export class LatencyHistogram {
+export class LoopLatencyHistogram {
   private readonly counts = new Float64Array(BUCKETS);
   private total = 0;
   private sumMs = 0;
@@ -55,7 +55,7 @@ export class LatencyHistogram {
   }
 
   /** Adds another histogram's samples (the CLI's per-source histograms into the total). */
-  add(other: LatencyHistogram): void {
+  add(other: LoopLatencyHistogram): void {
     for (let i = 0; i < BUCKETS; i++) this.counts[i] += other.counts[i];
     this.total += other.total;
     this.sumMs += other.sumMs;
