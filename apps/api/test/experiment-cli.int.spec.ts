@@ -57,6 +57,31 @@ describe('experiment CLI on the embedded lab (built app, real redis-server)', ()
     );
   }, 180_000);
 
+  it('an abort condition stops the run at once: the fault is cancelled, the rollbacks run, exit 2', async () => {
+    const file = path.join(dir, 'aborted.yaml');
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(path.join(EXPERIMENTS, 'crash.yaml'), 'utf8')
+        .replace('windowMs: 3000', 'windowMs: 1000')
+        .replace('downtimeMs: 5000', 'downtimeMs: 60000')
+        .replace(
+          /abort:\n(.|\n)*$/,
+          'abort:\n  - { name: Redis serving, kind: redis-read-share, tolerance: { min: 0.99 }, phases: [during] }\n',
+        ),
+    );
+    const json = path.join(dir, 'aborted.json');
+    const result = await runCli([file, '--json', json], undefined, CLI);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('verdict: ABORTED (abort condition "Redis serving" breached during)');
+    const run = JSON.parse(fs.readFileSync(json, 'utf8')) as ExperimentRun;
+    // Cancelled long before its 60 s downtime ended, and the rollback still ran.
+    expect(run.chaosRuns).toEqual([expect.objectContaining({ scenario: 'crash', status: 'cancelled' })]);
+    expect(run.durationMs).toBeLessThan(60_000);
+    expect(run.timeline.map((e) => e.message)).toContain('rollbacks[0]: GET /health/ready');
+    expect(run.probes.find((p) => p.phase === 'after')?.status).toBe('skipped');
+  }, 180_000);
+
   it('an invalid file exits 2 listing every problem with its path, and nothing runs', async () => {
     const file = path.join(dir, 'invalid.yaml');
     fs.writeFileSync(

@@ -266,8 +266,14 @@ export class ExperimentRunner {
     if (this.activeChaosRun) {
       const id = this.activeChaosRun;
       await attempt(`cancelling chaos run ${id}`, async () => {
-        this.chaosRuns.push(await this.lab.call<ChaosRun>('POST', `/api/chaos/runs/${id}/cancel`));
-        this.note(`cancelled chaos run ${id}`);
+        let run = await this.lab.call<ChaosRun>('POST', `/api/chaos/runs/${id}/cancel`);
+        // The cancel restores the target; the report should hold the run as it ended, not mid-restore.
+        while (run.status === 'running') {
+          await sleep(POLL_MS);
+          run = await this.lab.call<ChaosRun>('GET', `/api/chaos/runs/${id}`);
+        }
+        this.chaosRuns.push(run);
+        this.note(`chaos run ${id} ${run.status}`);
       });
     }
     if (this.loadTest?.status === 'running') {
