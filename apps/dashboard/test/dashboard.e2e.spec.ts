@@ -157,7 +157,7 @@ describe('dashboard in Chromium', () => {
     // it, pushed by the live feed.
     await until(
       'the run completed on the API',
-      async () => (await apiJson<LoadTestRun[]>('/api/loadtests'))[0]?.status === 'completed',
+      async () => (await chaosApi<LoadTestRun[]>('/api/loadtests'))[0]?.status === 'completed',
       180_000,
     );
     await until('100 %', async () => (await text('loadtest-percent')) === '100 %');
