@@ -18,6 +18,13 @@ describe('experiment CLI on the embedded lab (built app, real redis-server)', ()
   beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-experiment-test-'))));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  /** crash.yaml with 1 s windows (a shorter run) and the test's edits, written to the test's folder. */
+  const crashVariant = (name: string, edit: (text: string) => string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, edit(fs.readFileSync(path.join(EXPERIMENTS, 'crash.yaml'), 'utf8').replace('windowMs: 3000', 'windowMs: 1000')));
+    return file;
+  };
+
   it('crash.yaml holds: exit 0, a JUnit report xmllint accepts and the whole run as JSON', async () => {
     const junit = path.join(dir, 'crash.xml');
     const json = path.join(dir, 'crash.json');
@@ -36,12 +43,8 @@ describe('experiment CLI on the embedded lab (built app, real redis-server)', ()
   }, 180_000);
 
   it('a breached hypothesis exits 1 and names the probe, when it broke and by how much', async () => {
-    const file = path.join(dir, 'breached.yaml');
-    fs.writeFileSync(
-      file,
-      fs
-        .readFileSync(path.join(EXPERIMENTS, 'crash.yaml'), 'utf8')
-        .replace('windowMs: 3000', 'windowMs: 1000')
+    const file = crashVariant('breached.yaml', (text) =>
+      text
         .replace('phases: [before, after]', 'phases: [during]')
         .replace('tolerance: { min: 0.95 }', 'tolerance: { min: 0.99 }')
         .replace('name: reads served by Redis', 'name: Redis share during the crash'),
@@ -58,12 +61,8 @@ describe('experiment CLI on the embedded lab (built app, real redis-server)', ()
   }, 180_000);
 
   it('an abort condition stops the run at once: the fault is cancelled, the rollbacks run, exit 2', async () => {
-    const file = path.join(dir, 'aborted.yaml');
-    fs.writeFileSync(
-      file,
-      fs
-        .readFileSync(path.join(EXPERIMENTS, 'crash.yaml'), 'utf8')
-        .replace('windowMs: 3000', 'windowMs: 1000')
+    const file = crashVariant('aborted.yaml', (text) =>
+      text
         .replace('downtimeMs: 5000', 'downtimeMs: 60000')
         .replace(
           /abort:\n(.|\n)*$/,
