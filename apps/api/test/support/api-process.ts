@@ -91,9 +91,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built loop-test CLI; `onLine` sees each progress line as it is printed. */
-export function runCli(args: string[], onLine?: (line: string) => void): Promise<CliResult> {
-  const child = spawn(process.execPath, [path.join(DIST, 'loadtest-cli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a built CLI (the loop-test one unless `cli` names another); `onLine` sees each progress line as it is printed. */
+export function runCli(args: string[], onLine?: (line: string) => void, cli = 'loadtest-cli.js'): Promise<CliResult> {
+  const child = spawn(process.execPath, [path.join(DIST, cli), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
