@@ -132,6 +132,9 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
     await waitFor('demo users seeded', () => /Seeded 10000 demo users/.test(app.output()), 30_000);
     const page = (await (await fetch(`${base}/api/users?pageSize=1`)).json()) as { total: number };
     expect(page.total).toBe(10_001);
+    // The dashboard's icon is there (no 404 on every page load).
+    const icon = await fetch(`${base}/favicon.svg`);
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
     const redisPid = Number(/pid (\d+)\)/.exec(app.output())?.[1]);
     expect(redisPid).toBeGreaterThan(0);
     // Through a pipe every line is JSON, the ones logged before the app exists too.
@@ -141,6 +144,8 @@ describe('npm start on the embedded default (built dist, SQLite, managed redis-s
     // Nest runs its shutdown hooks, then re-raises the signal: a clean exit "by SIGTERM".
     expect(await app.exited).toEqual({ code: null, signal: 'SIGTERM' });
     expect(app.output()).not.toMatch(/"level":50/);
+    // A clean stop quits the client before the managed redis-server stops: no outage is reported.
+    expect(app.output()).not.toMatch(/"level":40[^\n]*reconnecting/);
     expect(() => process.kill(redisPid, 0)).toThrow();
   }, 60_000);
 

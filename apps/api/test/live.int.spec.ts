@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { LiveGateway } from '../src/live/live.gateway';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../src/live/live.options';
+import { LOG_TAIL_ON_SUBSCRIBE } from '../src/live/live-log.feed';
 import { CHAOS_TOKEN, startRedisChaosLab, startScenario, untilEnded, type RedisChaosLab } from './support/chaos-lab';
 import { LiveClient } from './support/live-client';
 import { startLab } from './support/lab';
@@ -185,6 +186,16 @@ describe('live feed at /ws (real ws clients, real redis-server, real MariaDB)', 
     c.send({ type: 'unsubscribe', data: { logs: [env.target] } });
     await c.next('subscribed', (d) => d.logs.length === 1, 5000, c.messages.length);
   }, 60_000);
+
+  it('a new subscriber gets the recent tail of a target first (its startup lines), then its live lines', async () => {
+    const c = await connect({ protocols: ['rrl.live', `bearer.${CHAOS_TOKEN}`] });
+    await c.next('hello');
+    c.send({ type: 'subscribe', data: { logs: [env.target] } });
+    // Nothing new is written meanwhile: the lines come from the tail, as `docker logs --tail N -f`.
+    const first = await c.next('log', (d) => d.target === env.target);
+    expect(first.data.lines.some((l) => /ready to accept connections/i.test(l.line))).toBe(true);
+    expect(first.data.lines.length).toBeLessThanOrEqual(LOG_TAIL_ON_SUBSCRIBE);
+  }, 30_000);
 
   it('answers bad messages with errors and keeps serving: not JSON, unknown type, oversized message; a frame over maxPayload closes only that client', async () => {
     const c = await connect();

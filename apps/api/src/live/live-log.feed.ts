@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ChaosService } from '@rrl/chaos/nest';
-import { API_LOG_TARGET, AppError, ERROR_CODES, errorMessage } from '@rrl/contracts';
+import { API_LOG_TARGET, AppError, ERROR_CODES, errorMessage, type LogMessageData } from '@rrl/contracts';
 import { ApiLogTap } from './api-log-tap';
 import { type LiveSession, encode } from './live-session';
 import { LiveSessionRegistry } from './live-session.registry';
@@ -9,6 +9,8 @@ import { LogHub } from './log-hub';
 
 /** How stale the cached list of log targets in `hello` may get before a connect refreshes it. */
 const TARGETS_REFRESH_MS = 10_000;
+/** Recent lines a new subscriber gets before the live ones, as `docker logs --tail N -f` shows them. */
+export const LOG_TAIL_ON_SUBSCRIBE = 200;
 
 /**
  * Log lines of the targets each client subscribed to: one follower per target (LogHub), batches
@@ -56,7 +58,11 @@ export class LiveLogFeed implements OnModuleInit, OnModuleDestroy {
   async subscribe(session: LiveSession, targets: string[]): Promise<void> {
     for (const target of targets) {
       if (session.logTargets.has(target)) continue;
+      let recent: LogMessageData['lines'] = [];
       try {
+        // The recent tail first, then the follower: a line could only be lost in the milliseconds
+        // between the two, where the other order would show it twice.
+        if (target !== API_LOG_TARGET) recent = await this.chaos.logs(target, LOG_TAIL_ON_SUBSCRIBE);
         await this.hub.acquire(target);
       } catch (e) {
         const code = e instanceof AppError ? e.code : ERROR_CODES.CHAOS_DRIVER_UNAVAILABLE;
@@ -64,8 +70,12 @@ export class LiveLogFeed implements OnModuleInit, OnModuleDestroy {
         continue;
       }
       // The client may have left while the follower started.
-      if (!this.sessions.isOpen(session)) this.hub.release(target);
-      else session.logTargets.add(target);
+      if (!this.sessions.isOpen(session)) {
+        this.hub.release(target);
+        continue;
+      }
+      session.logTargets.add(target);
+      if (recent.length > 0) session.offerLogs(target, recent, encode('log', { target, lines: recent }));
     }
     session.sendFact(encode('subscribed', { logs: [...session.logTargets] }));
   }

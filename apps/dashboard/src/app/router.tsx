@@ -13,6 +13,10 @@ export const routes = [
       { index: true, Component: OverviewPage },
       { path: 'users', lazy: async () => ({ Component: (await import('../features/users/components/users-page')).UsersPage }) },
       { path: 'chaos', lazy: async () => ({ Component: (await import('../features/chaos/components/chaos-page')).ChaosPage }) },
+      {
+        path: 'chaos/runs/:id',
+        lazy: async () => ({ Component: (await import('../features/chaos/components/run-page')).ChaosRunPage }),
+      },
       { path: 'loadtest', lazy: async () => ({ Component: (await import('../features/loadtest/components/loadtest-page')).LoadTestPage }) },
       { path: 'logs', lazy: async () => ({ Component: (await import('../features/logs/components/logs-page')).LogsPage }) },
       {

@@ -39,6 +39,20 @@ export const runsQuery = (token: string | null) =>
     staleTime: Infinity,
   });
 
+/** One run's report, for its own page (a link to share, or to attach to a postmortem). */
+export const runQuery = (token: string | null, id: string) =>
+  queryOptions({
+    queryKey: [...liveKeys.chaosRuns, 'one', id, token ? 'with-token' : 'none'],
+    queryFn: () => withToken<ChaosRun>(token, `/api/chaos/runs/${encodeURIComponent(id)}`),
+    enabled: !!token,
+    // A running run's report still grows: the feed's "ended" invalidates chaosRuns, this included.
+    staleTime: Infinity,
+  });
+
+export function useRun(id: string) {
+  return useQuery(runQuery(useChaosToken(), id));
+}
+
 export function useTargets() {
   return useQuery(targetsQuery(useChaosToken()));
 }

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { ChaosRun } from '@rrl/contracts';
 import { formatDuration, formatNumber, formatTime } from '../../../lib/format';
 import { runErrors } from './run-figures';
@@ -36,7 +37,7 @@ export function PastRuns({ runs, selected, onToggle }: { runs: ChaosRun[]; selec
               </td>
               <td>{formatTime(r.startedAt)}</td>
               <td>
-                {r.scenario}
+                <Link to={`/chaos/runs/${encodeURIComponent(r.id)}`}>{r.scenario}</Link>
                 <br />
                 <small>{paramsText(r)}</small>
               </td>
