@@ -27,33 +27,37 @@ export interface HostPort {
 const isHostPortObject = (v: unknown): v is { host: string; port: number | string } =>
   typeof v === 'object' && v !== null && typeof (v as { host?: unknown }).host === 'string' && 'port' in v;
 
+/** A list from a comma-separated env value ("a,b") or from a JSON array, each item checked by `item`. */
+function commaList<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item),
+  );
+}
+
 /**
  * A list of host:port, from a comma-separated env value ("a:26379,b:26379") or a JSON array of
  * "host:port" strings or { host, port } objects.
  */
-const hostPortList = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(
-    z.preprocess(
-      // { host, port } read as "host:port", so both forms are checked (and reported) alike.
-      (v) =>
-        isHostPortObject(v) ? (v.host.includes(':') && !v.host.startsWith('[') ? `[${v.host}]:${v.port}` : `${v.host}:${v.port}`) : v,
-      z
-        .string()
-        .regex(HOST_PORT, 'expected host:port')
-        .transform((s, ctx): HostPort => {
-          const [, host, p] = HOST_PORT.exec(s)!;
-          const portNumber = Number(p);
-          if (portNumber < 1 || portNumber > 65535) ctx.addIssue({ code: 'custom', message: `port out of range in "${s}"` });
-          return { host: host.replace(/^\[|\]$/g, ''), port: portNumber };
-        }),
-    ),
+const hostPortList = commaList(
+  z.preprocess(
+    // { host, port } read as "host:port", so both forms are checked (and reported) alike.
+    (v) => (isHostPortObject(v) ? (v.host.includes(':') && !v.host.startsWith('[') ? `[${v.host}]:${v.port}` : `${v.host}:${v.port}`) : v),
+    z
+      .string()
+      .regex(HOST_PORT, 'expected host:port')
+      .transform((s, ctx): HostPort => {
+        const [, host, p] = HOST_PORT.exec(s)!;
+        const portNumber = Number(p);
+        if (portNumber < 1 || portNumber > 65535) ctx.addIssue({ code: 'custom', message: `port out of range in "${s}"` });
+        return { host: host.replace(/^\[|\]$/g, ''), port: portNumber };
+      }),
   ),
 );
 
@@ -61,19 +65,10 @@ const hostPortList = z.preprocess(
 export const MIN_TOKEN_LENGTH = 16;
 
 /** A comma-separated env value ("https://a.example,https://b.example") or a JSON array of origins. */
-const originList = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : v,
-  z.array(
-    z
-      .string()
-      .refine((s) => URL.canParse(s) && new URL(s).origin === s, 'expected an origin: scheme://host[:port], no path or trailing slash'),
-  ),
+const originList = commaList(
+  z
+    .string()
+    .refine((s) => URL.canParse(s) && new URL(s).origin === s, 'expected an origin: scheme://host[:port], no path or trailing slash'),
 );
 
 export const configSchema = z.object({
