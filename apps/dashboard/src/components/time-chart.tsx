@@ -73,6 +73,8 @@ function faultsPlugin(history: MetricHistory, windowSeconds: () => number): uPlo
           // Near the right edge (a run that just started) the label goes left of its line, not off the chart.
           const right = u.bbox.left + u.bbox.width;
           const at = x + 4 * devicePixelRatio + width > right ? x - 4 * devicePixelRatio - width : x + 4 * devicePixelRatio;
+          // A label put left of its line must not run back into the previous one either.
+          if (at < labelEnd) continue;
           u.ctx.fillText(label, at, top + 12 * devicePixelRatio);
           labelEnd = Math.max(x, at + width) + 8 * devicePixelRatio;
         }
