@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { API_LOG_TARGET, type LoadTestRun } from '@rrl/contracts';
-import { freePort, RedisServerProcess, waitFor } from '@rrl/testing';
+import { waitFor } from '@rrl/testing';
 import WebSocket from 'ws';
-import { ApiProcess } from './support/api-process';
+import { startBuiltApiOnRedis, type ApiProcess, type BuiltApiOnRedis } from './support/api-process';
 import { LiveClient } from './support/live-client';
 
 const TOKEN = 'live-access-token-0123456789';
@@ -26,29 +23,15 @@ function openWithOrigin(url: string, origin: string): Promise<{ outcome: number 
 }
 
 describe('the built API /ws: own origin or ALLOWED_ORIGINS only; operator messages only for token holders', () => {
-  let redis: RedisServerProcess;
+  let lab: BuiltApiOnRedis;
   let api: ApiProcess;
-  let dataDir: string;
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-live-access-'));
-    api = new ApiProcess(await freePort(), {
-      DATA_DIR: dataDir,
-      REDIS_HOST: '127.0.0.1',
-      REDIS_PORT: String(redis.port),
-      CHAOS_TOKEN: TOKEN,
-      ALLOWED_ORIGINS: `${ALLOWED}, https://other.example`,
-      SEED_ON_FIRST_START: 'false',
-    });
-    await api.start();
+    lab = await startBuiltApiOnRedis('live-access', { CHAOS_TOKEN: TOKEN, ALLOWED_ORIGINS: `${ALLOWED}, https://other.example` });
+    api = lab.api;
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.stop();
-    await redis?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 30_000);
+  afterAll(() => lab?.close(), 30_000);
 
   it('refuses a cross-site origin (1008, nothing sent) and lets in its own origin and an allowed one', async () => {
     expect(await openWithOrigin(api.url, 'http://evil.example')).toEqual({ outcome: 1008, messages: 0 });

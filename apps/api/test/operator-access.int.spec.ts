@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ApiErrorBody, Page, RedisStatus, UserDto } from '@rrl/contracts';
 import { freePort, RedisServerProcess, waitFor } from '@rrl/testing';
 import { chromium } from 'playwright-core';
-import { ApiProcess } from './support/api-process';
+import { ApiProcess, startBuiltApiOnRedis, type BuiltApiOnRedis } from './support/api-process';
 
 const TOKEN = 'operator-access-token-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -26,32 +26,19 @@ function listeningAddresses(port: number): string[] {
 }
 
 describe('the built API: operator routes behind the token, open user routes, JSON bodies only, dashboard headers', () => {
-  let redis: RedisServerProcess;
+  let lab: BuiltApiOnRedis;
   let api: ApiProcess;
-  let dataDir: string;
   let userId: number;
 
   beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rrl-operator-'));
-    api = new ApiProcess(await freePort(), {
-      DATA_DIR: dataDir,
-      REDIS_HOST: '127.0.0.1',
-      REDIS_PORT: String(redis.port),
-      CHAOS_TOKEN: TOKEN,
-      SEED_ON_FIRST_START: 'false',
-    });
-    await api.start();
+    lab = await startBuiltApiOnRedis('operator', { CHAOS_TOKEN: TOKEN });
+    api = lab.api;
     const created = await api.client.send<UserDto>('POST', '/api/users', { name: 'Operator Test', email: 'operator@example.test' });
     expect(created.status).toBe(201);
     userId = created.body.id;
   }, 60_000);
 
-  afterAll(async () => {
-    await api?.stop();
-    await redis?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 30_000);
+  afterAll(() => lab?.close(), 30_000);
 
   const call = async (method: string, route: string, headers: Record<string, string> = {}, body?: string) => {
     const res = await fetch(api.url + route, { method, headers, body });

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { waitFor } from '@rrl/testing';
+import { freePort, RedisServerProcess, waitFor } from '@rrl/testing';
 import { labClient, type LabClient } from './lab-client';
 
 const DIST = path.resolve(__dirname, '../../dist');
@@ -102,4 +104,35 @@ export function runCli(args: string[], onLine?: (line: string) => void, cli = 'l
     for (const line of c.toString().split('\n')) if (line) onLine?.(line);
   });
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The built API on the embedded SQLite default in a temp folder, over a redis-server of its own. */
+export interface BuiltApiOnRedis {
+  api: ApiProcess;
+  redis: RedisServerProcess;
+  close(): Promise<void>;
+}
+
+export async function startBuiltApiOnRedis(name: string, env: Record<string, string>): Promise<BuiltApiOnRedis> {
+  const redis = await RedisServerProcess.start();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `rrl-${name}-`));
+  const api = new ApiProcess(await freePort(), {
+    DATA_DIR: dataDir,
+    REDIS_HOST: '127.0.0.1',
+    REDIS_PORT: String(redis.port),
+    SEED_ON_FIRST_START: 'false',
+    ...env,
+  });
+  const close = async () => {
+    await api.stop();
+    await redis.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await api.start();
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { api, redis, close };
 }
